@@ -1,0 +1,47 @@
+# Two commands for a new user: `make serve` and `make test`. Each sets up what it needs first.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# Debian packages the browser and server tests drive (never a downloaded browser).
+SYSTEM_PACKAGES := chromium nginx
+
+.PHONY: setup serve build check stats test lint system-deps clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	@touch $@
+
+setup: $(STAMP)
+
+serve: $(STAMP)
+	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+build: $(STAMP)
+	$(PY) -m macros build
+
+check: $(STAMP)
+	$(PY) -m macros check
+
+stats: $(STAMP)
+	$(PY) -m macros stats
+
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+lint: $(STAMP)
+	$(PY) -m ruff check macros tests
+
+test: $(STAMP) system-deps lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf site .pytest_cache

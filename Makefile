@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+# Material prints a banner about MkDocs 2.0 on every build; the project tracks that in README instead.
+export NO_MKDOCS_2_WARNING := 1
 STAMP  := $(VENV)/.installed
 # Debian packages the browser and server tests drive (never a downloaded browser).
 SYSTEM_PACKAGES := chromium nginx

@@ -1,0 +1,102 @@
+"""Everything ``check`` verifies, without a full build: data, every macro call, figure lint, budgets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataError, Problem, suggest
+from .lint import lint_figures
+from .load import discover, load_dataset
+from .model import Dataset
+from .pages import PageRenderer, PageSource, discover_pages, read_page
+from .words import PageWords, count_words
+
+_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+
+
+@dataclass
+class Report:
+    """What a check found: problems (errors and warnings), and the words of each page."""
+
+    problems: list[Problem] = field(default_factory=list)
+    pages: list[PageWords] = field(default_factory=list)
+    dataset: Dataset | None = None
+    data_files: int = 0
+    page_sources: list[PageSource] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def total_words(self) -> int:
+        return sum(p.words for p in self.pages)
+
+
+def page_title(page: PageSource) -> str:
+    title = page.meta.get("title")
+    if isinstance(title, str):
+        return title
+    match = _HEADING.search(page.body)
+    return match.group(1) if match else page.src
+
+
+def _budget_problems(report: Report, ds: Dataset, docs_display: str) -> None:
+    hb = ds.handbook
+    known = {p.src for p in report.pages}
+    for page in report.pages:
+        if page.budget is None:
+            report.problems.append(Problem(f"{docs_display}/{page.src}", 1, "(words)", "page has no word budget",
+                                           f"add `{page.src}: N` under budgets.pages in {hb.origin.file}"))
+        elif page.over:
+            report.problems.append(Problem(
+                f"{docs_display}/{page.src}", 1, "(words)",
+                f"{page.words} words, over the budget of {page.budget}",
+                f"shorten the section (the report must stay concise), or raise budgets.pages in {hb.origin.file}"))
+    for src in hb.budgets_pages:
+        if src not in known:
+            line = hb.budget_lines.get(src, hb.origin.line)
+            report.problems.append(Problem(hb.origin.file, line, f"budgets.pages.{src}", "no such page in docs/",
+                                           suggest(src, known)))
+    if report.total_words > hb.budgets_total:
+        report.problems.append(Problem(hb.origin.file, hb.origin.line, "budgets.total",
+                                       f"the report has {report.total_words} words, over the total budget "
+                                       f"of {hb.budgets_total}", "shorten the sections"))
+
+
+def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = None,
+              use_directory_urls: bool = True) -> Report:
+    """Check a project folder; every problem is collected, none raised."""
+    docs_dir = docs_dir or root / "docs"
+    data_dir = data_dir or root / "data"
+    report = Report()
+    report.data_files = len(discover(data_dir)) if data_dir.is_dir() else 0
+    try:
+        report.dataset, warnings = load_dataset(data_dir, root)
+        report.problems.extend(warnings)
+    except DataError as exc:
+        report.problems.extend(exc.problems)
+    renderer = PageRenderer(report.dataset, use_directory_urls) if report.dataset else None
+    docs_display = docs_dir.resolve().relative_to(root.resolve()).as_posix() if docs_dir.resolve().is_relative_to(
+        root.resolve()) else docs_dir.as_posix()
+    budgets = report.dataset.handbook.budgets_pages if report.dataset else {}
+    for path in discover_pages(docs_dir) if docs_dir.is_dir() else []:
+        page, problems = read_page(path, docs_dir, root)
+        report.problems.extend(problems)
+        if page is None:
+            continue
+        report.page_sources.append(page)
+        report.problems.extend(lint_figures(page.body, page.display, page.offset))
+        report.pages.append(PageWords(page.src, page_title(page), count_words(page.body), budgets.get(page.src)))
+        if renderer is not None:
+            report.problems.extend(renderer.render(page)[1])
+    if report.dataset is not None:
+        _budget_problems(report, report.dataset, docs_display)
+    report.problems.sort(key=lambda p: (p.file, p.line, p.key))
+    return report

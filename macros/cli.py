@@ -1,0 +1,99 @@
+"""Command line: ``python -m macros check | stats | build``.
+
+Exit codes: 0 clean, 1 problems found, 2 usage. Problems go to standard error one per line in the
+compiler form; a one-line summary ends every command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .check import Report, run_check
+from .words import reading_minutes
+
+
+def _print_problems(report: Report) -> None:
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    report = run_check(args.root)
+    _print_problems(report)
+    seconds = time.perf_counter() - started
+    print(f"check: {report.data_files} data files, {len(report.pages)} pages, {len(report.errors)} errors, "
+          f"{len(report.warnings)} warnings in {seconds:.2f} s")
+    return 1 if report.errors else 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    report = run_check(args.root)
+    ds = report.dataset
+    speed = ds.handbook.reading_speed if ds else 200
+    width = max([len(p.src) for p in report.pages] + [10])
+    print(f"{'page':<{width}}  {'words':>6}  {'budget':>6}  {'used':>5}  title")
+    for p in report.pages:
+        budget = f"{p.budget:>6}" if p.budget else "     —"
+        used = f"{p.words / p.budget:>5.0%}" if p.budget else "    —"
+        flag = "  OVER" if p.over else ""
+        print(f"{p.src:<{width}}  {p.words:>6}  {budget}  {used}  {p.title}{flag}")
+    total_budget = ds.handbook.budgets_total if ds else 0
+    print(f"{'total':<{width}}  {report.total_words:>6}  {total_budget:>6}  "
+          f"{(report.total_words / total_budget if total_budget else 0):>5.0%}")
+    minutes = reading_minutes(report.total_words, speed)
+    over = sum(1 for p in report.pages if p.over)
+    print(f"stats: {report.total_words} words in {len(report.pages)} pages, budget {total_budget}, "
+          f"{over} over budget, reading time ≈ {minutes:.0f} min at {speed} words/min")
+    return 1 if report.errors else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    print("[1/2] check: data, macros, figure lint, word budgets", flush=True)
+    report = run_check(args.root)
+    _print_problems(report)
+    if report.errors:
+        print(f"build: stopped, {len(report.errors)} problems found; nothing was written")
+        return 1
+    site_dir = Path(args.site_dir).resolve() if args.site_dir else args.root / "site"
+    print(f"[2/2] mkdocs build --strict → {site_dir}", flush=True)
+    env = dict(os.environ)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir",
+                             str(site_dir), "--config-file", str(args.root / "mkdocs.yml")], cwd=args.root, env=env)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        print(f"build: failed after {seconds:.1f} s (mkdocs exit {result.returncode})")
+        return 1
+    pages = sum(1 for _ in site_dir.rglob("index.html"))
+    print(f"build: {pages} pages written to {site_dir} in {seconds:.1f} s")
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m macros", description="Handbook checks, stats and build.")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: current folder)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("check", help="validate data and pages without a full build").set_defaults(func=cmd_check)
+    sub.add_parser("stats", help="words per section against their budgets, and the reading time").set_defaults(
+        func=cmd_stats)
+    build = sub.add_parser("build", help="check, then mkdocs build --strict")
+    build.add_argument("--site-dir", help="where to write the site (default: site/)")
+    build.set_defaults(func=cmd_build)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    args.root = args.root.resolve()
+    if not (args.root / "mkdocs.yml").is_file() and args.command != "check":
+        print(f"{args.root}: no mkdocs.yml here — run from the project folder or pass --root", file=sys.stderr)
+        return 2
+    return args.func(args)

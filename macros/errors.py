@@ -1,0 +1,79 @@
+"""Problems found in editors' input, and the exceptions that carry them.
+
+Every problem an editor can cause is reported as one line in the form compilers use,
+``FILE:LINE: KEY: what is wrong — how to fix it``, so editors' tools can jump to it.
+Code collects problems instead of stopping at the first, then raises them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one place in one file."""
+
+    file: str
+    line: int
+    key: str
+    message: str
+    hint: str = ""
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        text = f"{self.file}:{self.line}: {self.key}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        if self.severity == "warning":
+            text += " (warning)"
+        return text
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class HandbookError(Exception):
+    """Base of the errors an editor can cause; carries one or more problems."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: list[Problem] = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class DataError(HandbookError):
+    """The data files are not valid."""
+
+
+class PageError(HandbookError):
+    """A page uses a macro wrongly or has broken template syntax."""
+
+
+class MacroError(Exception):
+    """A macro was called with a bad argument.
+
+    Raised inside a macro, which does not know where it was called from; the page renderer
+    adds the page and line and turns it into a :class:`PageError`.
+    """
+
+    def __init__(self, call: str, message: str, hint: str = ""):
+        self.call = call
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{call}: {message}" + (f" — {hint}" if hint else ""))
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """Return 'did you mean "x"?' for the nearest candidate, or a short list of candidates."""
+    import difflib
+
+    options = sorted(set(candidates))
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f'did you mean "{close[0]}"?'
+    if not options:
+        return "none is defined"
+    shown = ", ".join(options[:8]) + (", …" if len(options) > 8 else "")
+    return f"known: {shown}"

@@ -1,0 +1,79 @@
+"""Figure lint: a number in the prose that looks like a figure must come from data.
+
+A figure typed by hand can disagree with the data and with itself elsewhere in the report; so in
+``docs/`` a decimal, a percentage, an amount with a unit or a ratio outside a macro is an error. What is
+not a figure stays allowed: years and year ranges, dates, document numbers (``09-KL/BCĐ``,
+``35/2023/UBTVQH15``), ordinals (``lần thứ 22``, ``bão số 3``) and list numbering. Code, macros, HTML
+tags, comments and link targets are blanked out first (keeping line breaks, so lines stay right).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import Problem
+
+UNIT_WORDS = (
+    "tỷ", "tỉ", "triệu", "nghìn", "ngàn", "đồng", "USD", "usd", "người", "đảng viên", "đại biểu", "hộ", "căn",
+    "ha", "km", "km2", "dự án", "lần", "điểm", "tổ chức", "nhiệm vụ", "xã", "phường", "huyện", "đơn vị",
+    "doanh nghiệp", "lao động", "học sinh", "trường", "cơ sở", "công trình", "m2", "tấn", "MW", "kWh",
+    "chỉ tiêu", "cán bộ", "chi bộ", "đảng bộ",
+)
+
+_BLANK_PATTERNS = [
+    re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M),  # fenced code
+    re.compile(r"\{\{.*?\}\}", re.S),  # Jinja expressions: macros
+    re.compile(r"\{%.*?%\}", re.S),
+    re.compile(r"\{#.*?#\}", re.S),
+    re.compile(r"<!--.*?-->", re.S),
+    re.compile(r"`[^`\n]+`"),  # inline code
+    re.compile(r"<[^>\n]+>"),  # HTML tags and their attributes
+    re.compile(r"\]\([^)\n]*\)"),  # link targets
+    re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.M),  # reference definitions
+    re.compile(r"\{:?[^}\n]*\}"),  # attribute lists
+    re.compile(r"\d+(?:/\d{4})?[-/][A-ZĐ][A-ZĐa-zđ0-9]*(?:[/-][A-ZĐa-zđ0-9]+)*"),  # document numbers
+    re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"),  # dates 24/11/2024
+    re.compile(r"\b\d{1,2}/\d{4}\b"),  # months 11/2024
+]
+
+_UNITS = "|".join(sorted((re.escape(u) for u in UNIT_WORDS), key=len, reverse=True))
+_NUMBER = r"\d+(?:[.,]\d+)*"
+_FIGURE = re.compile(
+    rf"(?<![\w.,])(?:"
+    rf"{_NUMBER}\s*(?:[–-]\s*{_NUMBER}\s*)?%"  # percentages, ranges of them
+    rf"|{_NUMBER}(?:\s*[–-]\s*{_NUMBER})?\s+(?:{_UNITS})(?![\w])"  # amounts and ratios with a unit
+    rf"|\d+[.,]\d+(?:[.,]\d+)*"  # decimals and grouped thousands
+    rf")"
+)
+_YEAR = re.compile(r"^(1[89]|20|21)\d\d$")
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def prose_only(body: str) -> str:
+    """The body with everything that is not prose replaced by spaces (line breaks kept)."""
+    for pattern in _BLANK_PATTERNS:
+        body = pattern.sub(_blank, body)
+    return body
+
+
+def _is_exempt(text: str) -> bool:
+    """A year followed by a unit word ("năm 2025 người dân…") is a year, not an amount."""
+    head = re.match(r"\d+", text)
+    return bool(head and _YEAR.match(head.group(0)) and not re.search(r"[.,%]", text))
+
+
+def lint_figures(body: str, display: str, offset: int = 0) -> list[Problem]:
+    """Every figure-looking number typed in the prose of a page body."""
+    problems = []
+    prose = prose_only(body)
+    for match in _FIGURE.finditer(prose):
+        found = match.group(0).strip()
+        if _is_exempt(found):
+            continue
+        line = prose.count("\n", 0, match.start()) + 1 + offset
+        problems.append(Problem(display, line, f'"{found}"', "a figure typed in the prose",
+                                'put it in data/ and insert it with a macro, e.g. {{ fig("id") }}'))
+    return problems

@@ -1,0 +1,303 @@
+"""Load every YAML file under ``data/`` into a checked :class:`~macros.model.Dataset`.
+
+Inputs → model: files are read safely (:mod:`macros.yamlsafe`), checked against their kind's schema
+(:mod:`macros.schema`), turned into model objects, then cross-checked (:mod:`macros.validate`). All
+problems of all files are gathered and raised together as one :class:`~macros.errors.DataError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .errors import DataError, Problem, suggest
+from .model import (
+    Abbreviation,
+    Dataset,
+    Document,
+    Handbook,
+    Indicator,
+    ItemList,
+    ListItem,
+    Origin,
+    PartialDate,
+    Source,
+    Target,
+)
+from .schema import SCHEMAS, UNITS
+from .yamlsafe import YamlDoc, load_yaml_file, path_text
+
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "object": "a mapping of keys", "array": "a list", "null": "nothing"}
+
+
+@cache
+def _validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(SCHEMAS[kind])
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f'the text "{value[:40]}"'
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing" if value is None else type(value).__name__
+
+
+def _schema_problems(doc: YamlDoc, kind: str) -> None:
+    """Translate jsonschema's errors into editor-facing problems at the right line and key."""
+    for error in _validator(kind).iter_errors(doc.data):
+        _translate(doc, error)
+
+
+def _translate(doc: YamlDoc, error: ValidationError) -> None:
+    path = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    v = error.validator
+    if v == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        for key in sorted(set(error.instance) - set(allowed)):
+            doc.problem(path + (key,), "unknown key", suggest(key, allowed))
+    elif v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
+        doc.problem(path, f"missing required key '{missing}'", f"add `{missing}: …`")
+    elif v == "enum":
+        options = [str(o) for o in error.validator_value]
+        hint = suggest(str(error.instance), options)
+        if not hint.startswith("did you"):
+            hint = "use one of: " + ", ".join(options)
+        else:
+            hint += " (allowed: " + ", ".join(options) + ")"
+        doc.problem(path, f'"{error.instance}" is not allowed', hint)
+    elif v == "const":
+        doc.problem(path, f'must be "{error.validator_value}"', f"write `{path_text(path)}: {error.validator_value}`")
+    elif v == "type":
+        expected = error.validator_value
+        names = [_TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
+        doc.problem(path, f"expected {' or '.join(names)}, got {_describe(error.instance)}",
+                    "write a value of that type" if "a number" not in names else "write a plain number like 10.2")
+    elif v == "pattern" or (v == "propertyNames"):
+        pattern = schema.get("pattern", "")
+        if v == "propertyNames":
+            bad = error.instance if isinstance(error.instance, str) else ""
+            for key in ([bad] if bad else []):
+                doc.problem(path + (key,), f'"{key}" is not a year', "use a four-digit year such as 2024")
+            return
+        if "(19|20)" in pattern:
+            doc.problem(path, f'"{error.instance}" is not a date', "write YYYY-MM-DD (or YYYY-MM, or YYYY)")
+        elif pattern.startswith("^[a-z0-9]"):
+            doc.problem(path, f'"{error.instance}" is not a valid id',
+                        "use lower-case letters without diacritics, digits and hyphens, e.g. grdp-growth")
+        elif pattern.startswith("^https?"):
+            doc.problem(path, f'"{error.instance}" is not a web address', "write a full http:// or https:// URL")
+        else:
+            doc.problem(path, f'"{error.instance}" has the wrong form', f"it must match {pattern}")
+    elif v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        word = {"minimum": "below the minimum", "maximum": "above the maximum",
+                "exclusiveMinimum": "not above", "exclusiveMaximum": "not below"}[v]
+        doc.problem(path, f"{error.instance} is {word} {error.validator_value}", "check the value and its unit")
+    elif v in ("minItems", "minProperties"):
+        doc.problem(path, "is empty", "give at least one entry")
+    elif v in ("maxItems",):
+        doc.problem(path, "has too many entries", "a range is written [low, high]")
+    elif v in ("minLength",):
+        doc.problem(path, "is empty", "write the text, or remove the key")
+    elif v in ("maxLength",):
+        doc.problem(path, f"is longer than {error.validator_value} characters", "shorten it")
+    elif v == "oneOf":
+        doc.problem(path, f"expected a number or a range [low, high], got {_describe(error.instance)}",
+                    "write a plain number like 10.2, or [1.5, 1.7]")
+    else:
+        doc.problem(path, error.message, "see README.md, section Data")
+
+
+def discover(data_dir: Path) -> list[Path]:
+    """Every YAML file under ``data_dir``, in a stable order (``.yml`` too: it is YAML all the same)."""
+    return sorted(p for p in data_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_documents(data_dir: Path, root: Path) -> list[YamlDoc]:
+    """Read and schema-check every data file; each document keeps its own problems."""
+    docs = []
+    for path in discover(data_dir):
+        doc = load_yaml_file(path, _display(path, root))
+        docs.append(doc)
+        if any(p.is_error for p in doc.problems):
+            continue
+        if not isinstance(doc.data, dict):
+            doc.problem((), f"expected a mapping with `kind:` at the top, got {_describe(doc.data)}",
+                        "start the file with `kind: indicators` (or another kind)")
+            continue
+        kind = doc.data.get("kind")
+        if kind is None:
+            doc.problem((), "missing `kind:`", "add `kind:` with one of: " + ", ".join(SCHEMAS))
+        elif kind not in SCHEMAS:
+            hint = suggest(str(kind), SCHEMAS)
+            doc.problem(("kind",), f'unknown kind "{kind}"',
+                        hint if hint.startswith("did") else "use one of: " + ", ".join(SCHEMAS))
+        else:
+            _schema_problems(doc, kind)
+    return docs
+
+
+def _origin(doc: YamlDoc, path: tuple) -> Origin:
+    return Origin(doc.file, doc.line(path), tuple(path))
+
+
+def _handbook(doc: YamlDoc) -> Handbook:
+    d = doc.data
+    budgets = d["budgets"]
+    return Handbook(
+        title=d["title"], organisation=d["organisation"], status=d["status"], circulation=d["circulation"],
+        version=d["version"], date=PartialDate.parse(d["date"]),
+        budgets_total=budgets["total"], budgets_pages=dict(budgets["pages"]),
+        budget_lines={page: doc.line(("budgets", "pages", page)) for page in budgets["pages"]},
+        on_track_ratio=float(d["status_method"]["on_track_ratio"]), min_points=d["status_method"]["min_points"],
+        indicators_page=d["pages"]["indicators"], documents_page=d["pages"]["documents"],
+        method_page=d["pages"].get("method"), origin=_origin(doc, ()),
+        short_title=d.get("short_title"), congress=d.get("congress"), reading_speed=d.get("reading_speed", 200),
+    )
+
+
+def _value(v: Any) -> float | tuple[float, float]:
+    return (float(v[0]), float(v[1])) if isinstance(v, list) else float(v)
+
+
+def _indicator(doc: YamlDoc, i: int, d: dict) -> Indicator:
+    t = d.get("target")
+    target = None
+    if t:
+        target = Target(value=float(t["value"]), year=t["year"], direction=t["direction"],
+                        base_year=t.get("base_year"), trend=t.get("trend", "linear"),
+                        label=t.get("label"), source=t.get("source"))
+    return Indicator(
+        id=d["id"], name=d["name"], unit=d["unit"],
+        decimals=d.get("decimals", 1 if d["unit"] in ("%", "lần", "điểm %") else 0),
+        values={int(y): _value(v) for y, v in d["values"].items()}, source=d.get("source"),
+        illustrative=bool(d.get("illustrative", False)), origin=_origin(doc, ("indicators", i)),
+        group=d.get("group"), note=d.get("note"), target=target, compare=d.get("compare"), key=bool(d.get("key", False)),
+    )
+
+
+def _document(doc: YamlDoc, i: int, d: dict) -> Document:
+    return Document(id=d["id"], type=d["type"], number=d["number"], issuer=d["issuer"], title=d["title"],
+                    origin=_origin(doc, ("documents", i)), date=PartialDate.parse(d["date"]) if "date" in d else None,
+                    summary=d.get("summary"), source=d.get("source"), url=d.get("url"))
+
+
+def _list(doc: YamlDoc, i: int, d: dict) -> ItemList:
+    items = tuple(ListItem(title=it["title"], detail=it.get("detail"), documents=tuple(it.get("documents", ())),
+                           indicators=tuple(it.get("indicators", ()))) for it in d["items"])
+    return ItemList(id=d["id"], title=d["title"], items=items, origin=_origin(doc, ("lists", i)),
+                    intro=d.get("intro"), source=d.get("source"), ordered=d.get("ordered", True))
+
+
+def _check_dates(doc: YamlDoc, items_key: str) -> None:
+    """Schema patterns accept 2024-02-30; the calendar does not."""
+    entries = doc.data.get(items_key) if items_key else [doc.data]
+    for i, entry in enumerate(entries or []):
+        path = (items_key, i, "date") if items_key else ("date",)
+        if isinstance(entry, dict) and isinstance(entry.get("date"), str):
+            try:
+                PartialDate.parse(entry["date"])
+            except ValueError:
+                doc.problem(path, f'"{entry["date"]}" is not a date on the calendar', "check the day and month")
+
+
+_COLLECTIONS = {"sources": "sources", "indicators": "indicators", "documents": "documents", "lists": "lists"}
+
+
+def build_dataset(docs: Iterable[YamlDoc], data_dir_display: str = "data") -> tuple[Dataset | None, list[Problem]]:
+    """Turn schema-checked documents into a Dataset and cross-check it; return it with every problem."""
+    from .validate import cross_check
+
+    docs = list(docs)
+    problems: list[Problem] = []
+    handbooks: list[YamlDoc] = []
+    valid: list[YamlDoc] = []
+    for doc in docs:
+        if any(p.is_error for p in doc.problems):
+            continue
+        kind = doc.data["kind"]
+        if kind == "handbook":
+            _check_dates(doc, "")
+            handbooks.append(doc)
+        elif kind in ("sources", "documents"):
+            _check_dates(doc, kind)
+        if not any(p.is_error for p in doc.problems):
+            valid.append(doc)
+    for doc in docs:
+        problems.extend(doc.problems)
+    if not handbooks and not any(d.data and isinstance(d.data, dict) and d.data.get("kind") == "handbook" for d in docs):
+        problems.append(Problem(f"{data_dir_display}/handbook.yaml", 1, "kind",
+                                "no file of kind `handbook`", "create data/handbook.yaml with `kind: handbook`"))
+    for extra in handbooks[1:]:
+        problems.append(Problem(extra.file, 1, "kind", f"a second `handbook` file (the first is {handbooks[0].file})",
+                                "keep one handbook file"))
+    if not handbooks or any(p.is_error for p in problems):
+        # Structural errors first: cross-checks on half-valid data would only add noise.
+        return None, problems
+    dataset = Dataset(handbook=_handbook(handbooks[0]))
+    seen: dict[tuple[str, str], Origin] = {}
+    for doc in valid:
+        kind = doc.data["kind"]
+        if kind == "abbreviations":
+            for i, d in enumerate(doc.data["items"]):
+                dataset.abbreviations.append(Abbreviation(d["short"], d["full"], _origin(doc, ("items", i))))
+            continue
+        if kind not in _COLLECTIONS:
+            continue
+        target = getattr(dataset, kind)
+        for i, d in enumerate(doc.data[kind]):
+            origin = _origin(doc, (kind, i))
+            first = seen.get((kind, d["id"]))
+            if first:
+                problems.append(Problem(origin.file, origin.line, f"{kind}[{i}].id",
+                                        f'"{d["id"]}" is defined twice (first at {first})', "give each a unique id"))
+                continue
+            seen[(kind, d["id"])] = origin
+            if kind == "sources":
+                target[d["id"]] = Source(d["id"], d["publisher"], d["title"], PartialDate.parse(d["date"]),
+                                         d.get("url"), d.get("note"), origin)
+            elif kind == "indicators":
+                target[d["id"]] = _indicator(doc, i, d)
+            elif kind == "documents":
+                target[d["id"]] = _document(doc, i, d)
+            else:
+                target[d["id"]] = _list(doc, i, d)
+    problems.extend(cross_check(dataset, {d.file: d for d in valid}))
+    return dataset, problems
+
+
+def load_dataset(data_dir: Path, root: Path | None = None) -> tuple[Dataset, list[Problem]]:
+    """Load and check ``data_dir``; return the dataset and its warnings, or raise DataError with every problem."""
+    root = root or data_dir.parent
+    if not data_dir.is_dir():
+        raise DataError([Problem(_display(data_dir, root), 1, "(folder)", "data folder not found",
+                                 "create it, or run from the project folder")])
+    docs = read_documents(data_dir, root)
+    dataset, problems = build_dataset(docs, _display(data_dir, root))
+    if dataset is None or any(p.is_error for p in problems):
+        raise DataError(problems)
+    return dataset, [p for p in problems if not p.is_error]
+
+
+__all__ = ["load_dataset", "read_documents", "build_dataset", "discover", "UNITS"]

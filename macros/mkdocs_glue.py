@@ -1,0 +1,83 @@
+"""The thin layer between the core and mkdocs-macros; the only module that imports MkDocs.
+
+It loads the data once per build, registers the core's macros for the page being rendered, and before
+mkdocs-macros renders a page it resolves every macro call with the core's renderer, so an editor's
+mistake stops the build as one located line (a ``PluginError``), never a traceback. Another front end
+(Zensical's macros extension, for instance) would replace only this module.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+from .api import MACRO_NAMES, Macros
+from .errors import DataError
+from .load import load_dataset
+from .pages import PageRenderer, PageSource, split_front_matter
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+
+
+class _State:
+    """Per-build state kept on the mkdocs-macros environment object."""
+
+    def __init__(self, root: Path, use_directory_urls: bool):
+        try:
+            self.dataset, warnings = load_dataset(root / "data", root)
+        except DataError as exc:
+            raise PluginError(f"{len(exc.problems)} problem(s) in data/:\n{exc}") from None
+        for warning in warnings:
+            log.warning(str(warning))
+        self.root = root
+        self.use_directory_urls = use_directory_urls
+        self.renderer = PageRenderer(self.dataset, use_directory_urls)
+        self._macros: dict[str, Macros] = {}
+
+    def macros_for(self, src: str) -> Macros:
+        if src not in self._macros:
+            self._macros[src] = Macros(self.dataset, src, self.use_directory_urls)
+        return self._macros[src]
+
+
+def define_env(env: Any) -> None:
+    """Register the core's macros; each call is bound to the page mkdocs-macros is rendering."""
+    root = Path(env.conf["config_file_path"]).resolve().parent
+    state = _State(root, bool(env.conf["use_directory_urls"]))
+    env.variables["_handbook_state"] = state
+
+    def bind(name: str):
+        def call(*args: Any, **kwargs: Any) -> str:
+            page = env.page
+            src = page.file.src_uri if page is not None else "index.md"
+            return getattr(state.macros_for(src), name)(*args, **kwargs)
+
+        call.__name__ = name
+        call.__doc__ = getattr(Macros, name).__doc__
+        return call
+
+    for name in MACRO_NAMES:
+        env.macro(bind(name), name)
+
+
+def on_pre_page_macros(env: Any) -> None:
+    """Resolve every macro call of the page with the core first; fail the build with located lines."""
+    state: _State = env.variables["_handbook_state"]
+    page = env.page
+    src = page.file.src_uri
+    docs_dir = Path(env.conf["docs_dir"]).resolve()
+    abs_src = Path(page.file.abs_src_path).resolve() if page.file.abs_src_path else None
+    try:
+        display = abs_src.relative_to(state.root).as_posix() if abs_src else f"docs/{src}"
+    except ValueError:
+        display = f"{docs_dir.name}/{src}"
+    offset = 0
+    if abs_src and abs_src.is_file():
+        offset = split_front_matter(abs_src.read_text(encoding="utf-8"))[1]
+    source = PageSource(src, display, env.markdown, env.markdown, offset, dict(page.meta or {}))
+    _, problems = state.renderer.render(source)
+    if problems:
+        raise PluginError("\n".join(str(p) for p in problems))

@@ -1,0 +1,194 @@
+"""Pages as templates: front matter, rendering with every macro error located, without MkDocs.
+
+Rendering is how both ``check`` and the build resolve macro calls, so an error reads the same in both:
+``docs/PAGE.md:LINE: fig("xyz"): no indicator "xyz" — did you mean "xyx"?``. Macro errors and undefined
+names are *collected* (the macro returns a placeholder and rendering goes on), so one run reports every
+bad call of a page, not only the first.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .api import MACRO_NAMES, Macros
+from .errors import MacroError, Problem, suggest
+from .model import Dataset
+
+# The same rule as MkDocs' front matter (mkdocs.utils.meta), so line numbers agree with the build.
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
+PLACEHOLDER = "⟦?⟧"
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """A page's Markdown split from its front matter, with the line the body starts after."""
+
+    src: str  # path inside docs/, with forward slashes: "phan-1/kinh-te.md"
+    display: str  # path shown in messages: "docs/phan-1/kinh-te.md"
+    text: str
+    body: str
+    offset: int  # lines before the body (front matter)
+    meta: dict[str, Any]
+
+
+def split_front_matter(text: str) -> tuple[str, int, dict[str, Any]]:
+    """Return (body, number of lines before it, front-matter mapping)."""
+    import yaml
+
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return text, 0, {}
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError:
+        meta = {}
+    return text[match.end():], match.group(0).count("\n"), meta if isinstance(meta, dict) else {}
+
+
+def read_page(path: Path, docs_dir: Path, root: Path) -> tuple[PageSource | None, list[Problem]]:
+    """Read one page as UTF-8 NFC text; encoding problems are reported, not raised."""
+    src = path.relative_to(docs_dir).as_posix()
+    try:
+        display = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        display = path.as_posix()
+    raw = path.read_bytes()
+    problems: list[Problem] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(display, 1, "(file)", "file starts with a byte-order mark (BOM)",
+                                "save it as UTF-8 without BOM"))
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        problems.append(Problem(display, line, "(encoding)", f"byte 0x{raw[exc.start]:02x} is not UTF-8",
+                                "save the file as UTF-8"))
+        return None, problems
+    if not unicodedata.is_normalized("NFC", text):
+        for number, line_text in enumerate(text.splitlines(), start=1):
+            if not unicodedata.is_normalized("NFC", line_text):
+                problems.append(Problem(display, number, "(text)", "text is not in Unicode NFC form; normalised",
+                                        "save the file with composed (NFC) characters", "warning"))
+                break
+        text = unicodedata.normalize("NFC", text)
+    body, offset, meta = split_front_matter(text)
+    return PageSource(src, display, text, body, offset, meta), problems
+
+
+def _template_line(template: jinja2.Template | None) -> int:
+    """Line in the template of the macro call being evaluated (walks up to Jinja's compiled frame)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == "<template>" and template is not None:
+            return template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return 1
+
+
+class _Collector:
+    """Where the macros of one render report problems."""
+
+    def __init__(self, page: PageSource):
+        self.page = page
+        self.template: jinja2.Template | None = None
+        self.problems: list[Problem] = []
+
+    def add(self, key: str, message: str, hint: str = "", line: int | None = None) -> None:
+        line = (line if line is not None else _template_line(self.template)) + self.page.offset
+        self.problems.append(Problem(self.page.display, line, key, message, hint))
+
+
+def _traceback_line(exc: BaseException) -> int:
+    """Template line of an exception raised while rendering (Jinja rewrites its traceback to template lines)."""
+    line = 1
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+class PageRenderer:
+    """Renders pages with the handbook's macros; reports every bad call with page and line."""
+
+    def __init__(self, dataset: Dataset, use_directory_urls: bool = True):
+        self.dataset = dataset
+        self.use_directory_urls = use_directory_urls
+        self._collector: _Collector | None = None
+        renderer = self
+
+        class CollectingUndefined(jinja2.Undefined):
+            """An unknown name is a problem with a line, and rendering goes on to find the others."""
+
+            def _report(self) -> str:
+                collector = renderer._collector
+                name = self._undefined_name or "?"
+                if collector is not None:
+                    collector.add(name, f'unknown name "{name}"',
+                                  suggest(name, MACRO_NAMES) + " (macros are listed in README.md)")
+                return PLACEHOLDER
+
+            def __str__(self) -> str:
+                return self._report()
+
+            def __call__(self, *args: Any, **kwargs: Any) -> str:
+                return self._report()
+
+            def __iter__(self):
+                self._report()
+                return iter(())
+
+            def __getattr__(self, name: str) -> Any:
+                if name.startswith("__"):
+                    raise AttributeError(name)
+                return self
+
+        self.env = jinja2.Environment(undefined=CollectingUndefined, autoescape=False, keep_trailing_newline=True)
+
+    def _wrap(self, macros: Macros, collector: _Collector) -> dict[str, Any]:
+        def make(fn):
+            def call(*args: Any, **kwargs: Any) -> str:
+                try:
+                    return fn(*args, **kwargs)
+                except MacroError as exc:
+                    collector.add(exc.call, exc.message, exc.hint)
+                    return PLACEHOLDER
+            return call
+        return {name: make(fn) for name, fn in macros.functions().items()}
+
+    def render(self, page: PageSource) -> tuple[str | None, list[Problem]]:
+        """Render a page body; return (text, problems). Text is None when the template cannot be parsed."""
+        collector = _Collector(page)
+        try:
+            template = self.env.from_string(page.body)
+        except jinja2.TemplateSyntaxError as exc:
+            return None, [Problem(page.display, (exc.lineno or 1) + page.offset, "(jinja)", exc.message or "syntax error",
+                                  "check the {{ … }} and {% … %} brackets and quotes; write {{ '{{' }} for a literal brace")]
+        collector.template = template
+        self._collector = collector
+        macros = Macros(self.dataset, page.src, self.use_directory_urls)
+        try:
+            text = template.render(**self._wrap(macros, collector))
+        except jinja2.TemplateError as exc:
+            collector.add("(jinja)", str(exc), "check the template expression on this line", _traceback_line(exc))
+            text = None
+        except (TypeError, ValueError, ZeroDivisionError, AttributeError, KeyError, IndexError) as exc:
+            collector.add("(jinja)", f"cannot evaluate: {exc}", "check the expression on this line",
+                          _traceback_line(exc))
+            text = None
+        finally:
+            self._collector = None
+        return text, collector.problems
+
+
+def discover_pages(docs_dir: Path) -> list[Path]:
+    return sorted(p for p in docs_dir.rglob("*.md") if p.is_file())

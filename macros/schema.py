@@ -1,0 +1,122 @@
+"""JSON Schemas of the data kinds: what keys each file may have, their types, ranges and units.
+
+Kept as data (JSON Schema, draft 2020-12) and checked by ``jsonschema`` rather than by hand-written
+checks, so the rules are in one readable place. Cross-references between files (a source id, a
+comparison indicator, a base year among the values) are checked afterwards in :mod:`macros.validate`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+UNITS: tuple[str, ...] = (
+    "%", "điểm %", "lần", "tỷ đồng", "nghìn tỷ đồng", "triệu đồng", "triệu USD", "tỷ USD", "USD",
+    "người", "đảng viên", "đại biểu", "tổ chức", "nhiệm vụ", "hộ", "căn", "ha", "km", "dự án", "xã",
+    "đơn vị", "điểm",
+)
+
+ID = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64}
+TEXT = {"type": "string", "minLength": 1, "maxLength": 2000}
+SHORT_TEXT = {"type": "string", "minLength": 1, "maxLength": 300}
+YEAR = {"type": "integer", "minimum": 1900, "maximum": 2100}
+# A date as editors know it: a year, a month or a day (a document whose day is not known stays honest).
+DATE = {"type": "string", "pattern": r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"}
+URL = {"type": "string", "pattern": r"^https?://[^\s]+$", "maxLength": 500}
+NUMBER = {"type": "number", "minimum": -1e15, "maximum": 1e15}
+VALUE = {"oneOf": [NUMBER, {"type": "array", "items": NUMBER, "minItems": 2, "maxItems": 2}]}
+
+
+def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+
+
+SOURCE = _object({"id": ID, "publisher": SHORT_TEXT, "title": SHORT_TEXT, "date": DATE, "url": URL,
+                  "note": TEXT}, ["id", "publisher", "title", "date"])
+
+TARGET = _object({
+    "value": NUMBER,
+    "year": YEAR,
+    "direction": {"enum": ["at_least", "at_most"]},
+    "base_year": YEAR,
+    "trend": {"enum": ["linear", "compound"]},
+    "label": SHORT_TEXT,
+    "source": ID,
+}, ["value", "year", "direction"])
+
+INDICATOR = _object({
+    "id": ID,
+    "name": SHORT_TEXT,
+    "unit": {"enum": list(UNITS)},
+    "decimals": {"type": "integer", "minimum": 0, "maximum": 4},
+    "group": SHORT_TEXT,
+    "source": ID,
+    "illustrative": {"type": "boolean"},
+    "note": TEXT,
+    "values": {"type": "object", "propertyNames": {"pattern": r"^(19|20)\d\d$"},
+               "additionalProperties": VALUE, "minProperties": 1},
+    "target": TARGET,
+    "compare": ID,
+    "key": {"type": "boolean"},
+}, ["id", "name", "unit", "values"])
+
+DOCUMENT = _object({
+    "id": ID,
+    "type": {"enum": ["Nghị quyết", "Kết luận", "Chỉ thị", "Quy định", "Quyết định", "Kế hoạch", "Luật",
+                      "Thông báo", "Hướng dẫn", "Chương trình", "Đề án"]},
+    "number": {"type": "string", "minLength": 1, "maxLength": 60},
+    "date": DATE,
+    "issuer": SHORT_TEXT,
+    "title": SHORT_TEXT,
+    "summary": TEXT,
+    "source": ID,
+    "url": URL,
+}, ["id", "type", "number", "issuer", "title"])
+
+LIST_ITEM = _object({"title": SHORT_TEXT, "detail": TEXT, "documents": {"type": "array", "items": ID},
+                     "indicators": {"type": "array", "items": ID}}, ["title"])
+
+LIST = _object({"id": ID, "title": SHORT_TEXT, "intro": TEXT, "source": ID, "ordered": {"type": "boolean"},
+                "items": {"type": "array", "items": LIST_ITEM, "minItems": 1}}, ["id", "title", "items"])
+
+ABBREVIATION = _object({"short": {"type": "string", "minLength": 1, "maxLength": 20}, "full": SHORT_TEXT},
+                       ["short", "full"])
+
+HANDBOOK = _object({
+    "kind": {"const": "handbook"},
+    "title": SHORT_TEXT,
+    "short_title": SHORT_TEXT,
+    "organisation": SHORT_TEXT,
+    "congress": SHORT_TEXT,
+    "status": SHORT_TEXT,
+    "circulation": SHORT_TEXT,
+    "version": {"type": "string", "minLength": 1, "maxLength": 40},
+    "date": DATE,
+    "reading_speed": {"type": "integer", "minimum": 50, "maximum": 1000},
+    "budgets": _object({
+        "total": {"type": "integer", "minimum": 1},
+        "pages": {"type": "object", "propertyNames": {"pattern": r"^[^\s]+\.md$"},
+                  "additionalProperties": {"type": "integer", "minimum": 1}},
+    }, ["total", "pages"]),
+    "status_method": _object({
+        "on_track_ratio": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+        "min_points": {"type": "integer", "minimum": 2, "maximum": 10},
+    }, ["on_track_ratio", "min_points"]),
+    "pages": _object({"indicators": {"type": "string", "pattern": r"\.md$"},
+                      "documents": {"type": "string", "pattern": r"\.md$"},
+                      "method": {"type": "string", "pattern": r"\.md$"}}, ["indicators", "documents"]),
+}, ["kind", "title", "organisation", "status", "circulation", "version", "date", "budgets", "status_method",
+    "pages"])
+
+
+def _kind(kind: str, key: str, item: dict[str, Any]) -> dict[str, Any]:
+    return _object({"kind": {"const": kind}, key: {"type": "array", "items": item, "minItems": 1}}, ["kind", key])
+
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "handbook": HANDBOOK,
+    "sources": _kind("sources", "sources", SOURCE),
+    "indicators": _kind("indicators", "indicators", INDICATOR),
+    "documents": _kind("documents", "documents", DOCUMENT),
+    "lists": _kind("lists", "lists", LIST),
+    "abbreviations": _kind("abbreviations", "items", ABBREVIATION),
+}

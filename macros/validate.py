@@ -1,0 +1,102 @@
+"""Cross-checks between data files: references resolve, targets make sense, values fit their units.
+
+The schema says what one file may hold; these rules need the whole dataset (a source id defined in
+another file, a base year among the values, a comparison indicator with the same unit).
+"""
+
+from __future__ import annotations
+
+from .errors import Problem, suggest
+from .model import Dataset, Indicator, Origin
+from .yamlsafe import YamlDoc, path_text
+
+COUNT_UNITS = {"người", "đảng viên", "đại biểu", "tổ chức", "nhiệm vụ", "hộ", "căn", "dự án", "xã", "đơn vị"}
+
+
+class _Reporter:
+    def __init__(self, docs: dict[str, YamlDoc]):
+        self.docs = docs
+        self.problems: list[Problem] = []
+
+    def add(self, origin: Origin, key: tuple, message: str, hint: str = "") -> None:
+        path = origin.path + key
+        doc = self.docs.get(origin.file)
+        line = doc.line(path) if doc else origin.line
+        self.problems.append(Problem(origin.file, line, path_text(path), message, hint))
+
+
+def _ref(rep: _Reporter, origin: Origin, key: tuple, ref: str | None, known: dict, what: str) -> None:
+    if ref is not None and ref not in known:
+        rep.add(origin, key, f'no {what} "{ref}"', suggest(ref, known))
+
+
+def _numbers(ind: Indicator) -> list[tuple[int, float]]:
+    out = []
+    for year, value in sorted(ind.values.items()):
+        out.extend((year, v) for v in (value if isinstance(value, tuple) else (value,)))
+    return out
+
+
+def _check_indicator(rep: _Reporter, ds: Dataset, ind: Indicator) -> None:
+    o = ind.origin
+    if ind.source and ind.illustrative:
+        rep.add(o, ("illustrative",), "has both a source and `illustrative: true`",
+                "keep `source:` if the figure is cited, else remove it")
+    elif not ind.source and not ind.illustrative:
+        rep.add(o, ("values",), "has no source",
+                "add `source: <id from data/sources>` or mark it `illustrative: true`")
+    _ref(rep, o, ("source",), ind.source, ds.sources, "source")
+    if ind.compare is not None:
+        _ref(rep, o, ("compare",), ind.compare, ds.indicators, "indicator")
+        other = ds.indicators.get(ind.compare)
+        if ind.compare == ind.id:
+            rep.add(o, ("compare",), "an indicator cannot be compared with itself", "name another indicator")
+        elif other and other.unit != ind.unit:
+            rep.add(o, ("compare",), f'unit "{ind.unit}" differs from "{other.unit}" of "{other.id}"',
+                    "compare indicators measured in the same unit")
+    for year, v in _numbers(ind):
+        if ind.unit == "%" and not -100 <= v <= 1000:
+            rep.add(o, ("values", str(year)), f"{v:g}% is out of range", "a percentage lies between -100 and 1000")
+        if ind.unit in COUNT_UNITS and (v < 0 or v != int(v)):
+            rep.add(o, ("values", str(year)), f"{v:g} is not a count of {ind.unit}", "write a whole number ≥ 0")
+    for year, value in ind.values.items():
+        if isinstance(value, tuple) and value[0] > value[1]:
+            rep.add(o, ("values", str(year)), f"range [{value[0]:g}, {value[1]:g}] runs backwards",
+                    "write [low, high]")
+    t = ind.target
+    if t is None:
+        return
+    _ref(rep, o, ("target", "source"), t.source, ds.sources, "source")
+    if t.base_year is not None:
+        if t.base_year not in ind.values:
+            rep.add(o, ("target", "base_year"), f"{t.base_year} has no value",
+                    "add a value for that year, or use one of: " + ", ".join(map(str, ind.years)))
+        if t.base_year >= t.year:
+            rep.add(o, ("target", "base_year"), f"base year {t.base_year} is not before the target year {t.year}",
+                    "the base year is the start of the period")
+    if t.trend == "compound" and (t.value <= 0 or any(v <= 0 for _, v in _numbers(ind))):
+        rep.add(o, ("target", "trend"), "compound growth needs values above zero",
+                "use `trend: linear` for rates and values that can be zero or negative")
+
+
+def cross_check(ds: Dataset, docs: dict[str, YamlDoc]) -> list[Problem]:
+    """Every problem that needs more than one file (or one whole item) to see."""
+    rep = _Reporter(docs)
+    for ind in ds.indicators.values():
+        _check_indicator(rep, ds, ind)
+    for doc in ds.documents.values():
+        _ref(rep, doc.origin, ("source",), doc.source, ds.sources, "source")
+    for lst in ds.lists.values():
+        _ref(rep, lst.origin, ("source",), lst.source, ds.sources, "source")
+        for i, item in enumerate(lst.items):
+            for j, ref in enumerate(item.documents):
+                _ref(rep, lst.origin, ("items", i, "documents", j), ref, ds.documents, "document")
+            for j, ref in enumerate(item.indicators):
+                _ref(rep, lst.origin, ("items", i, "indicators", j), ref, ds.indicators, "indicator")
+    seen: dict[str, Origin] = {}
+    for abbr in ds.abbreviations:
+        if abbr.short in seen:
+            rep.add(abbr.origin, ("short",), f'"{abbr.short}" is listed twice (first at {seen[abbr.short]})',
+                    "keep one")
+        seen.setdefault(abbr.short, abbr.origin)
+    return rep.problems

@@ -25,7 +25,7 @@ def _print_problems(report: Report) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    report = run_check(args.root)
+    report = run_check(args.project)
     _print_problems(report)
     seconds = time.perf_counter() - started
     print(f"check: {report.data_files} data files, {len(report.pages)} pages, {len(report.errors)} errors, "
@@ -34,7 +34,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    report = run_check(args.root)
+    report = run_check(args.project)
     ds = report.dataset
     speed = ds.handbook.reading_speed if ds else 200
     width = max([len(p.src) for p in report.pages] + [10])
@@ -57,16 +57,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     print("[1/2] check: data, macros, figure lint, word budgets", flush=True)
-    report = run_check(args.root)
+    report = run_check(args.project)
     _print_problems(report)
     if report.errors:
         print(f"build: stopped, {len(report.errors)} problems found; nothing was written")
         return 1
-    site_dir = Path(args.site_dir).resolve() if args.site_dir else args.root / "site"
+    site_dir = Path(args.site_dir).resolve() if args.site_dir else args.project / "site"
     print(f"[2/2] mkdocs build --strict → {site_dir}", flush=True)
     env = dict(os.environ)
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir",
-                             str(site_dir), "--config-file", str(args.root / "mkdocs.yml")], cwd=args.root, env=env)
+                             str(site_dir), "--config-file", str(args.project / "mkdocs.yml")], cwd=args.project, env=env)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         print(f"build: failed after {seconds:.1f} s (mkdocs exit {result.returncode})")
@@ -78,7 +78,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m macros", description="Handbook checks, stats and build.")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: current folder)")
+    parser.add_argument("--project", type=Path, default=Path.cwd(),
+                        help="project folder with mkdocs.yml, docs/ and data/ (default: current folder)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("check", help="validate data and pages without a full build").set_defaults(func=cmd_check)
     sub.add_parser("stats", help="words per section against their budgets, and the reading time").set_defaults(
@@ -92,8 +93,8 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
-    args.root = args.root.resolve()
-    if not (args.root / "mkdocs.yml").is_file() and args.command != "check":
-        print(f"{args.root}: no mkdocs.yml here — run from the project folder or pass --root", file=sys.stderr)
+    args.project = args.project.resolve()
+    if not (args.project / "mkdocs.yml").is_file() and args.command != "check":
+        print(f"{args.project}: no mkdocs.yml here — run from the project folder or pass --project", file=sys.stderr)
         return 2
     return args.func(args)

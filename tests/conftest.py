@@ -25,7 +25,7 @@ def copy_project(dest: Path) -> Path:
 def run_macros(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run ``python -m macros`` on a project folder, as an editor would."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(root))
-    return subprocess.run([sys.executable, "-m", "macros", "--root", str(root), *args], cwd=root, env=env,
+    return subprocess.run([sys.executable, "-m", "macros", "--project", str(root), *args], cwd=root, env=env,
                           capture_output=True, text=True, timeout=timeout, check=False)
 
 

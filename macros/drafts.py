@@ -1,0 +1,92 @@
+"""Drafts and editor notes: what is written in docs/ but must never reach a published site.
+
+A page is a draft when its front matter says ``draft: true``; it is left out of the build (and of the
+navigation, the search index and the sitemap), while ``mkdocs serve`` still previews it. Editors leave
+notes to each other as Jinja comments, ``{# Ghi chú: … #}`` (the template engine drops them before
+Markdown sees the page), or as HTML comments, ``<!-- … -->``, which the build strips from every page.
+
+A front matter that cannot be read must stop the build rather than be ignored: MkDocs ignores it, and a
+``draft: true`` inside it would then be published. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+from .pages import discover_pages
+from .yamlsafe import load_yaml_text
+
+# The same opening rule as MkDocs' front matter (mkdocs.utils.meta) and pages.split_front_matter.
+_FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def front_matter_problems(text: str, display: str) -> tuple[dict[str, Any], list[Problem]]:
+    """Parse a page's front matter strictly; return it with located problems (bad YAML, a non-boolean draft)."""
+    match = _FRONT.match(text)
+    if not match:
+        return {}, []
+    doc = load_yaml_text(match.group(1).encode("utf-8"), display)
+    problems = [Problem(p.file, p.line + 1, p.key, p.message, p.hint, p.severity) for p in doc.problems]
+    if any(p.is_error for p in problems):
+        return {}, problems
+    meta = doc.data if isinstance(doc.data, dict) else {}
+    if doc.data is not None and not isinstance(doc.data, dict):
+        problems.append(Problem(display, 2, "(front matter)", "front matter is not a mapping of keys",
+                                "write `key: value` lines between the two `---` lines"))
+    if "draft" in meta and not isinstance(meta["draft"], bool):
+        problems.append(Problem(display, doc.line(("draft",)) + 1, "draft",
+                                f"must be true or false, got {meta['draft']!r}",
+                                "write `draft: true` to keep the page unpublished, or remove the line"))
+    return meta, problems
+
+
+def find_drafts(docs_dir: Path, root: Path) -> tuple[set[str], list[Problem]]:
+    """Source paths (``phan-1/x.md``) of the pages marked ``draft: true``, and every front-matter problem."""
+    drafts: set[str] = set()
+    problems: list[Problem] = []
+    for path in discover_pages(docs_dir) if docs_dir.is_dir() else []:
+        src = path.relative_to(docs_dir).as_posix()
+        try:
+            display = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            display = path.as_posix()
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by `check` with its line; the build fails on it anyway
+        meta, found = front_matter_problems(text.replace("\r\n", "\n"), display)
+        problems.extend(found)
+        if meta.get("draft") is True:
+            drafts.add(src)
+    return drafts, problems
+
+
+def prune_nav(nav: Any, drafts: set[str]) -> Any:
+    """The ``nav`` of mkdocs.yml without draft pages, and without sections left empty by them."""
+    if isinstance(nav, list):
+        out = []
+        for item in nav:
+            kept = prune_nav(item, drafts)
+            if kept is not None:
+                out.append(kept)
+        return out
+    if isinstance(nav, dict):
+        out_dict = {}
+        for title, value in nav.items():
+            kept = prune_nav(value, drafts)
+            if kept is None or kept == []:
+                continue
+            out_dict[title] = kept
+        return out_dict or None
+    if isinstance(nav, str):
+        return None if nav.lstrip("/") in drafts else nav
+    return nav
+
+
+def strip_html_comments(html: str) -> str:
+    """Remove editors' ``<!-- … -->`` notes from a page's HTML (comments in code are escaped, so kept)."""
+    return _HTML_COMMENT.sub("", html)

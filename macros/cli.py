@@ -87,14 +87,38 @@ def make_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="check, then mkdocs build --strict")
     build.add_argument("--site-dir", help="where to write the site (default: site/)")
     build.set_defaults(func=cmd_build)
+    _add_publish_commands(sub)
     return parser
+
+
+def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
+    """publish / rollback / releases / csp-hashes (macros/publish.py): the intranet release root."""
+    from .publish import cmd_csp_hashes, cmd_publish, cmd_releases, cmd_rollback
+
+    def with_root(name: str, help_text: str, func) -> argparse.ArgumentParser:  # noqa: ANN001
+        command = sub.add_parser(name, help=help_text)
+        command.add_argument("--root", required=True, help="release root: releases/ and the `current` symlink nginx serves")
+        command.set_defaults(func=func)
+        return command
+
+    publish = with_root("publish", "build, check and switch the intranet site to a new release", cmd_publish)
+    publish.add_argument("--keep", type=int, default=5, help="releases to keep (default 5, at least 2)")
+    publish.add_argument("--wait", type=float, default=0.0,
+                         help="seconds to wait for another publish to finish (default 0: fail at once)")
+    rollback = with_root("rollback", "switch back to the release before the live one", cmd_rollback)
+    rollback.add_argument("--to", help="a release id (from `releases`) instead of the one before")
+    rollback.add_argument("--wait", type=float, default=0.0, help="seconds to wait for a running publish")
+    with_root("releases", "list the releases, marking the live one", cmd_releases)
+    csp = sub.add_parser("csp-hashes", help="the CSP script-src hashes of a built site's inline scripts")
+    csp.add_argument("--site-dir", required=True, help="a built site (or a release folder)")
+    csp.set_defaults(func=cmd_csp_hashes)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     args.project = args.project.resolve()
-    if not (args.project / "mkdocs.yml").is_file() and args.command != "check":
+    if not (args.project / "mkdocs.yml").is_file() and args.command in ("stats", "build", "publish"):
         print(f"{args.project}: no mkdocs.yml here — run from the project folder or pass --project", file=sys.stderr)
         return 2
     return args.func(args)

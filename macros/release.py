@@ -1,0 +1,215 @@
+"""Releases on the web server's disk: one folder per publish, a ``current`` symlink switched atomically.
+
+Layout under the release root ``DIR`` (what nginx serves is ``DIR/current``)::
+
+    DIR/releases/20261125T163000Z-a564965/   one complete, checked, immutable site per publish
+    DIR/current  -> releases/<id>            the live site
+    DIR/previous -> releases/<id>            the one live before; nginx falls back to it for hashed
+                                             assets, so a page loaded just before a switch still gets its CSS/JS
+    DIR/.publish.lock                        held by a publish or a rollback
+
+A release is complete when its ``release.json`` exists (written last, after every check passed); a folder
+without it is a partial release left by a crash, which the next publish removes. A switch writes a new
+symlink under a temporary name and renames it over the old one (``rename(2)`` is atomic), so a request
+sees the old site or the new one, never neither and never a mix. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import HandbookError, Problem
+
+MARKER = "release.json"
+LOCK = ".publish.lock"
+
+
+class ReleaseError(HandbookError):
+    """The release root cannot be used as asked (locked, empty, unknown release)."""
+
+
+def _fail(root: Path, key: str, message: str, hint: str) -> ReleaseError:
+    return ReleaseError([Problem(str(root), 1, key, message, hint)])
+
+
+@dataclass(frozen=True)
+class Release:
+    """One complete release folder and what its marker says."""
+
+    id: str
+    path: Path
+    built: str
+    commit: str
+    pages: int
+    files: int
+    bytes: int
+
+
+def releases_dir(root: Path) -> Path:
+    return root / "releases"
+
+
+def read_release(path: Path) -> Release | None:
+    """The release in ``path``, or None when it is partial (no readable marker)."""
+    try:
+        info = json.loads((path / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or info.get("release") != path.name:
+        return None
+    return Release(path.name, path, str(info.get("built", "")), str(info.get("commit", "")),
+                   int(info.get("pages", 0)), int(info.get("files", 0)), int(info.get("bytes", 0)))
+
+
+def list_releases(root: Path) -> list[Release]:
+    """Complete releases, oldest first (ids start with a UTC timestamp, so names sort by time)."""
+    folder = releases_dir(root)
+    if not folder.is_dir():
+        return []
+    found = [read_release(p) for p in sorted(folder.iterdir()) if p.is_dir() and not p.is_symlink()]
+    return [r for r in found if r is not None]
+
+
+def link_target(root: Path, name: str) -> str | None:
+    """Release id a symlink (``current``/``previous``) points at, or None."""
+    try:
+        return Path(os.readlink(root / name)).name
+    except OSError:
+        return None
+
+
+def current_id(root: Path) -> str | None:
+    return link_target(root, "current")
+
+
+def new_release_id(root: Path, commit: str, now: float | None = None) -> str:
+    """``<UTC timestamp>-<git short hash>``, made unique if two publishes fall in the same second."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now if now is not None else time.time()))
+    base = f"{stamp}-{commit}"
+    candidate, n = base, 1
+    while (releases_dir(root) / candidate).exists():
+        n += 1
+        candidate = f"{base}.{n}"
+    return candidate
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def point(root: Path, name: str, release_id: str) -> None:
+    """Atomically make ``root/name`` a relative symlink to ``releases/<id>`` (new link renamed over the old)."""
+    tmp = root / f".{name}.{os.getpid()}.tmp"
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    os.symlink(f"releases/{release_id}", tmp)
+    os.replace(tmp, root / name)
+    _fsync_dir(root)
+
+
+def switch(root: Path, release_id: str) -> str | None:
+    """Make ``release_id`` live; the release live before becomes ``previous``. Returns that previous id."""
+    before = current_id(root)
+    if before and before != release_id and (releases_dir(root) / before).is_dir():
+        point(root, "previous", before)
+    point(root, "current", release_id)
+    return before
+
+
+@contextlib.contextmanager
+def locked(root: Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold ``DIR/.publish.lock`` (flock: released by the kernel if the process dies), waiting up to ``wait`` s."""
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / LOCK
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 — held for the whole block
+    try:
+        deadline = time.monotonic() + max(wait, 0.0)
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise _fail(root, "(lock)", f"another publish or rollback is running ({holder})",
+                                "wait for it to finish, or pass --wait SECONDS to queue behind it") from None
+                time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def remove_partials(root: Path, keep: str | None = None) -> list[str]:
+    """Delete release folders without a marker (left by a crash); only call while holding the lock."""
+    removed = []
+    folder = releases_dir(root)
+    if not folder.is_dir():
+        return removed
+    for path in folder.iterdir():
+        if path.name == keep or path.is_symlink() or not path.is_dir():
+            continue
+        if read_release(path) is None and path.name not in (current_id(root), link_target(root, "previous")):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
+
+
+def prune(root: Path, keep: int) -> list[str]:
+    """Delete the oldest complete releases beyond ``keep``, never the live or the previous one."""
+    protected = {current_id(root), link_target(root, "previous")}
+    releases = list_releases(root)
+    removed = []
+    excess = len(releases) - keep
+    for release in releases:
+        if excess <= 0:
+            break
+        if release.id in protected:
+            continue
+        shutil.rmtree(release.path, ignore_errors=True)
+        removed.append(release.id)
+        excess -= 1
+    return removed
+
+
+def rollback(root: Path, to: str | None = None) -> tuple[str, str]:
+    """Switch back to the release before the live one (or to ``to``); return (from, to)."""
+    releases = list_releases(root)
+    ids = [r.id for r in releases]
+    live = current_id(root)
+    if to is not None:
+        if to not in ids:
+            raise _fail(root, "(release)", f'no complete release "{to}"',
+                        "list them with `python -m macros releases --root DIR`")
+        target = to
+    else:
+        if live not in ids:
+            raise _fail(root, "current", "no live release to roll back from", "publish first")
+        index = ids.index(live)
+        if index == 0:
+            raise _fail(root, "(release)", f"{live} is the oldest release kept; there is nothing earlier",
+                        "publish a fixed version instead")
+        target = ids[index - 1]
+    if target == live:
+        raise _fail(root, "(release)", f"{target} is already live", "choose another release")
+    switch(root, target)
+    return live or "", target

@@ -256,6 +256,9 @@ class Macros:
 
     @staticmethod
     def citation(doc: Document, short: bool = False) -> str:
+        # A document whose number is not known is cited by its title, never by an invented number.
+        if not doc.number:
+            return f"{doc.type} {doc.title}"
         text = f"{doc.type} số {doc.number}"
         if short:
             return text
@@ -389,7 +392,7 @@ class Macros:
             title = h.tag("strong", h.text(d.title))
             if d.summary:
                 title += "<br>" + h.text(d.summary)
-            rows.append(({"id": f"doc-{d.id}"}, [h.text(f"{d.type} {d.number}"),
+            rows.append(({"id": f"doc-{d.id}"}, [h.text(f"{d.type} {d.number or '(chưa rõ số hiệu)'}"),
                                                  h.text(format_date(d.date)) if d.date else "—",
                                                  h.text(d.issuer), title]))
         return h.table(["Văn bản", "Ngày", "Cơ quan ban hành", "Trích yếu"], rows, caption="Văn bản tham chiếu",

@@ -11,6 +11,7 @@ import html
 
 _EXTRA = {c: f"&#{ord(c)};" for c in "*_[]`\\{}|~#!^$:"}
 _TABLE = str.maketrans(_EXTRA)
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 
 def text(value: object) -> str:
@@ -25,7 +26,9 @@ def attrs(**values: object) -> str:
         if value is None:
             continue
         name = name.rstrip("_").replace("_", "-")
-        parts.append(f' {name}="{text(value)}"')
+        # Markdown stashes a tag whole, so attributes need only HTML escaping (URLs stay readable) and
+        # braces, so that no later template pass could ever see Jinja in a data value.
+        parts.append(f' {name}="{html.escape(str(value), quote=True).translate(_BRACES)}"')
     return "".join(parts)
 
 

@@ -144,8 +144,13 @@ class Macros:
         """A figure as the reader sees it: linked to its row, source in the tooltip, "minh hoạ" if so."""
         classes = "hb-fig" + (" hb-fig--illustrative" if illustrative else "") + extra_class
         link = h.tag("a", h.text(shown), href=self._link(self.ds.handbook.indicators_page, anchor), title=tooltip)
-        note = h.tag("span", h.text(ILLUSTRATIVE), class_="hb-illus") if illustrative else ""
+        note = " " + self._illustrative_mark() if illustrative else ""
         return h.tag("span", link + note, class_=classes, data_source=tooltip)
+
+    @staticmethod
+    def _illustrative_mark() -> str:
+        """The visible word "minh hoạ" (after a space, so copied or indexed text reads "10,2% minh hoạ")."""
+        return h.tag("span", h.text(ILLUSTRATIVE), class_="hb-illus")
 
     # -- figures --------------------------------------------------------------------------------
     @_macro
@@ -305,6 +310,9 @@ class Macros:
         return h.text(fields[key])
 
     # -- tables ---------------------------------------------------------------------------------
+    def _name_cell(self, ind: Indicator) -> str:
+        return h.text(ind.name) + (" " + self._illustrative_mark() if ind.illustrative else "")
+
     def _value_cell(self, ind: Indicator, year: int) -> str:
         return h.text(format_value(ind.values[year], ind.unit, ind.decimals))
 
@@ -324,7 +332,7 @@ class Macros:
                 continue
             a = self.assessment(ind)
             sign = "≥ " if t.direction == "at_least" else "≤ "
-            name = h.text(ind.name) + (h.tag("span", h.text(ILLUSTRATIVE), class_="hb-illus") if ind.illustrative else "")
+            name = self._name_cell(ind)
             base = (h.text(format_value(a.base_value, ind.unit, ind.decimals)) + f" ({a.base_year})"
                     if a.base_value is not None else "—")
             latest = (h.text(format_value(a.latest_value, ind.unit, ind.decimals)) + f" ({a.latest_year})"
@@ -343,9 +351,10 @@ class Macros:
             if a.trend == "compound":
                 got, need = (format_value(a.achieved_rate * 100, "%", 1), format_value(a.needed_rate * 100, "%", 1))
             else:
-                unit = "điểm %" if ind.unit == "%" else ind.unit
-                got = format_value(a.achieved_rate, unit, ind.decimals + 1)
-                need = format_value(a.needed_rate, unit, ind.decimals + 1)
+                # Yearly changes of a percentage are small: one more decimal than the value shows.
+                unit, decimals = ("điểm %", ind.decimals + 1) if ind.unit == "%" else (ind.unit, ind.decimals)
+                got = format_value(a.achieved_rate, unit, decimals)
+                need = format_value(a.needed_rate, unit, decimals)
             parts.append(h.text(f"đạt {got}/năm, cần {need}/năm; tỷ số {format_ratio(a.ratio)} "
                                 f"(ngưỡng {format_ratio(a.threshold or 0)})"))
         return "<br>".join(parts)
@@ -360,8 +369,7 @@ class Macros:
             rows = []
             for ind in inds:
                 values = " · ".join(f"{y}: {self._value_cell(ind, y)}" for y in ind.years)
-                name = h.text(ind.name) + (h.tag("span", h.text(ILLUSTRATIVE), class_="hb-illus")
-                                           if ind.illustrative else "")
+                name = self._name_cell(ind)
                 if ind.note:
                     name += "<br>" + h.tag("small", h.text(ind.note))
                 rows.append(({"id": f"ind-{ind.id}"}, [name, h.text(ind.unit), values,

@@ -45,5 +45,7 @@ def table(headers: list[str], rows: list[tuple[dict, list[str]]], caption: str |
         tag("tr", "".join(f"<td>{cell}</td>" for cell in cells), **row_attrs) for row_attrs, cells in rows
     )
     cap = f"<caption>{text(caption)}</caption>" if caption else ""
-    return (f'<div class="hb-table-wrap" tabindex="0" role="region"{attrs(aria_label=caption)}>'
-            f'<table class="{class_}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+    # The class sits on the wrapper: Material styles only `table:not([class])`, and the wrapper is what
+    # scrolls sideways on a phone (focusable, so keyboard users can scroll it too).
+    return (f'<div class="hb-table-wrap {class_}" tabindex="0" role="region"{attrs(aria_label=caption)}>'
+            f'<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')

@@ -191,8 +191,14 @@ class Macros:
             return h.tag("a", badge, href=self._link(self.ds.handbook.indicators_page, anchor), class_="hb-badge-link")
         return badge
 
-    def _pair(self, a: str, b: str, year: Any) -> tuple[Indicator, Indicator, int]:
-        ia, ib = self._indicator(a), self._indicator(b)
+    def _pair(self, a: str, b: str | None, year: Any) -> tuple[Indicator, Indicator, int]:
+        """Two indicators and the year to compare them in; ``b`` defaults to ``a``'s comparison series."""
+        ia = self._indicator(a)
+        if b is None:
+            if ia.compare is None:
+                raise self._fail(f'"{a}" has no comparison series', f"name the second indicator, or add `compare:` to \"{a}\"")
+            b = ia.compare
+        ib = self._indicator(b)
         if year is None:
             common = sorted(set(ia.values) & set(ib.values))
             if not common:
@@ -208,7 +214,7 @@ class Macros:
         return self._figure(shown, f"{what} — {sources}", f"ind-{anchor_ind.id}", illustrative, " hb-fig--computed")
 
     @_macro
-    def ratio(self, a: str, b: str, year: int | None = None, decimals: int = 1) -> str:
+    def ratio(self, a: str, b: str | None = None, year: int | None = None, decimals: int = 1) -> str:
         ia, ib, y = self._pair(a, b, year)
         va, vb = self._number(ia, y), self._number(ib, y)
         if vb == 0:
@@ -217,7 +223,7 @@ class Macros:
         return self._computed(shown, f"Tính: {ia.name} ÷ {ib.name}, năm {y}", [ia, ib], ia)
 
     @_macro
-    def diff(self, a: str, b: str, year: int | None = None, decimals: int | None = None) -> str:
+    def diff(self, a: str, b: str | None = None, year: int | None = None, decimals: int | None = None) -> str:
         ia, ib, y = self._pair(a, b, year)
         if ia.unit != ib.unit:
             raise self._fail(f'units differ ("{ia.unit}" and "{ib.unit}")', "subtract figures of the same unit")

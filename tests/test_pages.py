@@ -44,6 +44,14 @@ def test_computed_figures(tmp_path):
     assert "hb-illus" in parts[0]  # one illustrative input makes the result illustrative
 
 
+def test_ratio_defaults_to_the_comparison_series(tmp_path):
+    with_compare = INDICATORS.replace("      trend: linear\n", "      trend: linear\n    compare: national\n")
+    text, problems = render(tmp_path, '{{ ratio("growth") }}|{{ diff("national") }}', indicators=with_compare)
+    assert ">1,6\u00a0lần</a>" in text.split("|")[0]
+    assert [str(p) for p in problems] == ['docs/phan/a.md:1: diff("national"): "national" has no comparison series '
+                                          '— name the second indicator, or add `compare:` to "national"']
+
+
 def test_status_badge_and_target(tmp_path):
     text, problems = render(tmp_path, '{{ status("growth") }} {{ target("growth", full=True) }}')
     assert problems == []

@@ -54,3 +54,12 @@ def test_over_budget_page_fails_check(tmp_path):
     result = run_macros(project, "check")
     assert result.returncode == 1
     assert "docs/viet-tat.md:1: (words): " in result.stderr and "over the budget of" in result.stderr
+
+
+def test_status_lists_every_target_with_its_inputs():
+    result = run_macros(ROOT, "status")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:4] == ["id", "base", "latest", "target"]
+    assert any(line.startswith("grdp-growth ") and "Đã đạt" in line for line in lines)
+    assert lines[-1].startswith("status: ") and " targets — " in lines[-1]

@@ -30,21 +30,22 @@ from .release import (
     MARKER,
     ReleaseError,
     current_id,
-    link_target,
     list_releases,
     locked,
     new_release_id,
     prune,
+    prune_shared,
     releases_dir,
     remove_partials,
     rollback,
+    share_assets,
     switch,
 )
 from .sitecheck import Site
 
 SNIPPET = Path("deploy/nginx/snippets/handbook-security.conf")
 RELEASE_META = "handbook-release"
-HASHED = re.compile(r"\.[0-9a-f]{8,}\.(?:min\.)?(?:css|js)$")
+HASHED = re.compile(r"\.[0-9a-f]{8,}\.(?:min\.)?(?:css|js)(?:\.map)?$")
 COMPRESS = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map")
 _REF = re.compile(r'(<(?:link|script)\b[^>]*?\b(?:href|src)=")([^"#?]+)(")', re.I)
 _MKDOCS_LINK = re.compile(r"Doc file '([^']+)' contains a (?:link|reference) '([^']+)'")
@@ -149,9 +150,9 @@ def _parse_located(text: str) -> Problem:
 def stamp(folder: Path, release_id: str) -> tuple[int, int]:
     """Write the release id into every page and give unhashed CSS/JS a content hash carrying the same id.
 
-    The id lets anyone (and the load test) see which release a page came from; hashing the theme-less
+    The id lets anyone (and the load test) see which release a page came from; hashing the site's own
     assets makes them immutable too, so an old page keeps getting *its* stylesheet after a switch (nginx
-    falls back to ``previous`` for hashed assets) instead of a newer one. Returns (pages, assets renamed).
+    falls back to ``DIR/shared`` for hashed assets) instead of a newer one. Returns (pages, assets renamed).
     """
     def target_of(url: str, base: str) -> str | None:
         if url.startswith(("http:", "https:", "//", "data:")):
@@ -341,9 +342,12 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
             (folder / MARKER).write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
             say(f"       {gz} files compressed")
             step("switch", f"current → releases/{release_id} (atomic rename)")
+            shared = share_assets(root, release_id, HASHED)
             before = switch(root, release_id)
             folder = None  # live now: never removed by a later failure of this run
             pruned = prune(root, keep)
+            prune_shared(root)
+            say(f"       {shared} new hashed assets shared for pages loaded before the switch")
             seconds = time.perf_counter() - started
             say(f"publish: {release_id} is live at {root / 'current'} (was {before or 'nothing'}) — {pages} pages, "
                 f"{files + 1} files, {_size(size)}, {gz} .gz; {warnings} warning(s); kept {len(list_releases(root))} "
@@ -390,11 +394,11 @@ def cmd_rollback(args) -> int:  # noqa: ANN001
 def cmd_releases(args) -> int:  # noqa: ANN001
     root = Path(args.root).resolve()
     releases = list_releases(root)
-    live, previous = current_id(root), link_target(root, "previous")
+    live = current_id(root)
     for r in reversed(releases):
-        mark = "*" if r.id == live else ("p" if r.id == previous else " ")
+        mark = "*" if r.id == live else " "
         _say(f"{mark} {r.id}  {r.built}  {r.pages:>3} pages  {_size(r.bytes):>9}  commit {r.commit}")
-    _say(f"releases: {len(releases)} in {releases_dir(root)}; live: {live or 'none'} (*), previous: {previous or 'none'} (p)")
+    _say(f"releases: {len(releases)} in {releases_dir(root)}, newest first; live (*): {live or 'none'}")
     return 0
 
 

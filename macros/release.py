@@ -4,8 +4,9 @@ Layout under the release root ``DIR`` (what nginx serves is ``DIR/current``)::
 
     DIR/releases/20261125T163000Z-a564965/   one complete, checked, immutable site per publish
     DIR/current  -> releases/<id>            the live site
-    DIR/previous -> releases/<id>            the one live before; nginx falls back to it for hashed
-                                             assets, so a page loaded just before a switch still gets its CSS/JS
+    DIR/shared/assets/…                      every content-hashed asset of the kept releases (hard links);
+                                             nginx falls back to it, so a page loaded just before a switch
+                                             still gets *its* CSS/JS afterwards, whichever release is live
     DIR/.publish.lock                        held by a publish or a rollback
 
 A release is complete when its ``release.json`` exists (written last, after every check passed); a folder
@@ -21,6 +22,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -30,6 +32,7 @@ from pathlib import Path
 from .errors import HandbookError, Problem
 
 MARKER = "release.json"
+SHARED = "shared"
 LOCK = ".publish.lock"
 
 
@@ -80,7 +83,7 @@ def list_releases(root: Path) -> list[Release]:
 
 
 def link_target(root: Path, name: str) -> str | None:
-    """Release id a symlink (``current``/``previous``) points at, or None."""
+    """Release id a symlink (``current``) points at, or None."""
     try:
         return Path(os.readlink(root / name)).name
     except OSError:
@@ -121,12 +124,50 @@ def point(root: Path, name: str, release_id: str) -> None:
 
 
 def switch(root: Path, release_id: str) -> str | None:
-    """Make ``release_id`` live; the release live before becomes ``previous``. Returns that previous id."""
+    """Make ``release_id`` live with one atomic rename; return the id that was live before."""
     before = current_id(root)
-    if before and before != release_id and (releases_dir(root) / before).is_dir():
-        point(root, "previous", before)
     point(root, "current", release_id)
     return before
+
+
+def share_assets(root: Path, release_id: str, hashed: re.Pattern[str]) -> int:
+    """Hard-link the release's content-hashed assets into ``DIR/shared`` (before it goes live)."""
+    folder = releases_dir(root) / release_id
+    shared = root / SHARED
+    count = 0
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder).as_posix()
+        if not path.is_file() or not hashed.search(rel.removesuffix(".gz")):
+            continue
+        target = shared / rel
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            os.link(path, tmp)
+        except OSError:
+            shutil.copy2(path, tmp)
+        os.replace(tmp, target)
+        count += 1
+    return count
+
+
+def prune_shared(root: Path) -> int:
+    """Remove shared assets that no kept release holds any more."""
+    shared = root / SHARED
+    if not shared.is_dir():
+        return 0
+    kept = [r.path for r in list_releases(root)]
+    removed = 0
+    for path in sorted(shared.rglob("*"), reverse=True):
+        rel = path.relative_to(shared)
+        if path.is_file() and not any((folder / rel).is_file() for folder in kept):
+            path.unlink()
+            removed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return removed
 
 
 @contextlib.contextmanager
@@ -168,15 +209,15 @@ def remove_partials(root: Path, keep: str | None = None) -> list[str]:
     for path in folder.iterdir():
         if path.name == keep or path.is_symlink() or not path.is_dir():
             continue
-        if read_release(path) is None and path.name not in (current_id(root), link_target(root, "previous")):
+        if read_release(path) is None and path.name != current_id(root):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path.name)
     return removed
 
 
 def prune(root: Path, keep: int) -> list[str]:
-    """Delete the oldest complete releases beyond ``keep``, never the live or the previous one."""
-    protected = {current_id(root), link_target(root, "previous")}
+    """Delete the oldest complete releases beyond ``keep``, never the live one."""
+    protected = {current_id(root)}
     releases = list_releases(root)
     removed = []
     excess = len(releases) - keep

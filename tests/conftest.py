@@ -19,6 +19,8 @@ def copy_project(dest: Path) -> Path:
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("mkdocs.yml",):
         shutil.copy2(ROOT / name, dest / name)
+    if (ROOT / "deploy").is_dir():  # the nginx snippet whose CSP hashes `publish` checks
+        shutil.copytree(ROOT / "deploy", dest / "deploy")
     return dest
 
 

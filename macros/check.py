@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .drafts import find_drafts
 from .errors import DataError, Problem, suggest
 from .lint import lint_figures
 from .load import discover, load_dataset
 from .model import Dataset
+from .pagelint import lint_page
 from .pages import PageRenderer, PageSource, discover_pages, read_page
 from .words import PageWords, count_words
 
@@ -101,6 +103,7 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     docs_display = docs_dir.resolve().relative_to(root.resolve()).as_posix() if docs_dir.resolve().is_relative_to(
         root.resolve()) else docs_dir.as_posix()
     budgets = report.dataset.handbook.budgets_pages if report.dataset else {}
+    drafts = find_drafts(docs_dir, root)[0] if docs_dir.is_dir() else set()
     for path in discover_pages(docs_dir) if docs_dir.is_dir() else []:
         page, problems = read_page(path, docs_dir, root)
         report.problems.extend(problems)
@@ -108,6 +111,7 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
             continue
         report.page_sources.append(page)
         report.problems.extend(lint_figures(page.body, page.display, page.offset))
+        report.problems.extend(lint_page(page, docs_dir, drafts))
         report.pages.append(PageWords(page.src, page_title(page), count_words(page.body), budgets.get(page.src)))
         if renderer is not None:
             report.problems.extend(renderer.render(page)[1])

@@ -282,8 +282,7 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
                 say(f"       removed {len(removed)} partial release(s) left by an interrupted publish")
             step("check", "data, pages, macros, figure lint, word budgets, front matter")
             report = run_check(project)
-            _, draft_problems = find_drafts(project / "docs", project)
-            problems = report.errors + [p for p in draft_problems if p.is_error]
+            problems = report.errors
             warnings = len(report.warnings)
             for warning in report.warnings:
                 err(str(warning))

@@ -1,0 +1,96 @@
+"""Page checks that protect the published site: links that leave it or hit a draft, markup that runs code.
+
+``check`` runs them on every page, so an editor learns about ``[x](../../../etc/passwd)`` or a pasted
+``<script>`` with its line before any build, in the same ``FILE:LINE: KEY: … — …`` form. The publish step
+checks the built HTML again (:mod:`macros.sitecheck`); this is the early, source-located half.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+from .drafts import front_matter_problems
+from .errors import Problem
+from .pages import PageSource
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+_INLINE_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+_HTML_URL = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
+_UNSAFE_TAG = re.compile(r"<\s*(script|iframe|object|embed|style|base|form|meta)\b", re.I)
+_HANDLER = re.compile(r"<[a-z][^>]*\s(on[a-z]+)\s*=", re.I)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def _body_lines(page: PageSource) -> list[tuple[int, str]]:
+    """(file line, text) of the body outside fenced code, with inline code spans blanked."""
+    out = []
+    fenced = False
+    for number, line in enumerate(page.body.splitlines(), start=page.offset + 1):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if not fenced:
+            out.append((number, _CODE_SPAN.sub("", line)))
+    return out
+
+
+def _link_problem(page: PageSource, line: int, target: str, docs_dir: Path, drafts: set[str]) -> Problem | None:
+    def problem(message: str, hint: str) -> Problem:
+        return Problem(page.display, line, "(link)", f'"{target[:80]}" {message}', hint)
+
+    if "{{" in target or "{%" in target:
+        return None  # built by a macro; the built site's link check covers it
+    scheme = _SCHEME.match(target)
+    if scheme:
+        name = scheme.group(1).lower()
+        if name in ("http", "https", "mailto", "tel"):
+            return None
+        return problem(f"uses {name}:, which readers' browsers must not follow from the handbook",
+                       "link to a page in docs/ or to a full https:// address")
+    if target.startswith("//"):
+        return None
+    path = target.split("#", 1)[0].split("?", 1)[0]
+    if not path:
+        return None
+    if path.startswith("/"):
+        return problem("is an absolute path, which breaks when the site is served under a prefix",
+                       "write it relative to this page, e.g. ../van-ban.md")
+    here = posixpath.dirname(page.src)
+    resolved = posixpath.normpath(posixpath.join(here, path))
+    if resolved == ".." or resolved.startswith("../"):
+        return problem("leads outside the site", "link to a page inside docs/, or give a full https:// address")
+    if resolved.endswith(".md"):
+        if not (docs_dir / resolved).is_file():
+            return problem("points at no page in docs/", "check the file name and the ../ steps")
+        if resolved in drafts:
+            return problem("points at a draft page, which is not published",
+                           "remove the link, or publish that page (remove `draft: true`)")
+    elif not (docs_dir / resolved).exists():
+        return problem("points at no file in docs/", "check the file name and the ../ steps")
+    return None
+
+
+def lint_page(page: PageSource, docs_dir: Path, drafts: set[str]) -> list[Problem]:
+    """Front matter, links and unsafe markup of one page."""
+    _, problems = front_matter_problems(page.text, page.display)
+    for line, text in _body_lines(page):
+        targets = [m.group(1) for m in _INLINE_LINK.finditer(text)]
+        targets += [m.group(1) for m in _REF_DEF.finditer(text)]
+        targets += [m.group(1) for m in _HTML_URL.finditer(text)]
+        for target in targets:
+            found = _link_problem(page, line, target.strip(), docs_dir, drafts)
+            if found:
+                problems.append(found)
+        for match in _UNSAFE_TAG.finditer(text):
+            tag = match.group(1).lower()
+            problems.append(Problem(page.display, line, f"<{tag}>", "pages may not embed active content",
+                                    "remove it: the handbook is text, figures come from data/ through macros, "
+                                    "and the intranet's CSP blocks it anyway"))
+        for match in _HANDLER.finditer(text):
+            problems.append(Problem(page.display, line, match.group(1), "an inline event handler runs script",
+                                    "remove the attribute"))
+    return problems

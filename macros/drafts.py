@@ -30,7 +30,8 @@ def front_matter_problems(text: str, display: str) -> tuple[dict[str, Any], list
     if not match:
         return {}, []
     doc = load_yaml_text(match.group(1).encode("utf-8"), display)
-    problems = [Problem(p.file, p.line + 1, p.key, p.message, p.hint, p.severity) for p in doc.problems]
+    problems = [Problem(p.file, p.line + 1, "(front matter)" if p.key.startswith("(") else f"front matter: {p.key}",
+                        p.message, p.hint, p.severity) for p in doc.problems]
     if any(p.is_error for p in problems):
         return {}, problems
     meta = doc.data if isinstance(doc.data, dict) else {}

@@ -87,7 +87,7 @@ def _tag_name(tag: str) -> str:
 def _precheck_text(doc: YamlDoc, raw: bytes) -> str | None:
     """Check the bytes and the text layout; return the text, or None when it cannot be parsed."""
     if len(raw) > MAX_BYTES:
-        doc.problem((), f"file is {len(raw):,} bytes, over the limit of {MAX_BYTES:,}",
+        doc.problem((), f"file is over the limit of {MAX_BYTES:,} bytes",
                     "split it into several files of the same kind")
         return None
     if raw.startswith(b"\xef\xbb\xbf"):

@@ -9,6 +9,8 @@ import http.client
 import json
 import random
 import re
+import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -283,3 +285,41 @@ def test_switching_releases_under_load_fails_no_request_and_mixes_no_page(server
     assert set(stats["seen"]) == {a, b}, "both releases must have been served during the test"
     assert stats["failed"] == 0, (figures, stats["errors"][:5])
     assert stats["mixed"] == 0, figures
+
+
+def _chromium_console(url: str, user_dir: Path) -> list[str]:
+    """Console lines headless Debian chromium logs while loading ``url`` (CSP violations are reported there)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise RuntimeError("chromium is not installed: `make system-deps` installs Debian's chromium")
+    result = subprocess.run([chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                             f"--user-data-dir={user_dir}", "--enable-logging=stderr", "--v=0",
+                             "--virtual-time-budget=4000", "--dump-dom", url],
+                            capture_output=True, text=True, timeout=90, check=False)
+    return [line for line in result.stderr.splitlines() if "CONSOLE" in line or "Content Security Policy" in line]
+
+
+def test_material_runs_under_the_shipped_csp_in_a_real_browser(server, published, tmp_path):
+    """No CSP violation on the home page, a nested page and the 404 page; the search worker loads its index."""
+    pages = ["/", "/phan-1/kinh-te/", "/khong-co/"]
+    for page in pages:
+        console = _chromium_console(f"http://127.0.0.1:{server.port}{page}", tmp_path / "profile")
+        violations = [line for line in console if "Content Security Policy" in line]
+        assert violations == [], (page, violations[:3])
+    log = (server.prefix / "logs" / "access.log").read_text(encoding="utf-8")
+    assert re.search(r'"GET /search/search_index\.json HTTP/1\.1" 200 .*HeadlessChrome', log), \
+        "Material's search worker ran and fetched the index under the CSP"
+
+
+def test_the_browser_check_would_see_a_violation(published, tmp_path, monkeypatch):
+    """Control: with the hashes taken out of the snippet, the same browser run reports the blocked inline scripts."""
+    import tests.nginx_server as nginx_server
+
+    deploy = tmp_path / "deploy"
+    shutil.copytree(DEPLOY, deploy)
+    snippet = deploy / "snippets" / "handbook-security.conf"
+    snippet.write_text(re.sub(r"'sha256-[^']+'", "", snippet.read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.setattr(nginx_server, "DEPLOY", deploy)
+    with Nginx(tmp_path / "nginx", published["root"]) as nginx:
+        console = _chromium_console(f"http://127.0.0.1:{nginx.port}/", tmp_path / "profile")
+    assert any("Content Security Policy" in line and "sha256-" in line for line in console), console[:5]

@@ -48,6 +48,7 @@ RELEASE_META = "handbook-release"
 HASHED = re.compile(r"\.[0-9a-f]{8,}\.(?:min\.)?(?:css|js)(?:\.map)?$")
 COMPRESS = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map")
 _REF = re.compile(r'(<(?:link|script)\b[^>]*?\b(?:href|src)=")([^"#?]+)(")', re.I)
+_LOCATED = re.compile(r"^[^\s:]+:\d+: \S")
 _MKDOCS_LINK = re.compile(r"Doc file '([^']+)' contains a (?:link|reference) '([^']+)'")
 STEPS = ("check", "build", "stamp", "links", "leaks", "external", "csp", "compress", "switch")
 
@@ -93,13 +94,17 @@ def _source_of(project: Path) -> Callable[[str], str | None]:
 
 
 def _mkdocs_problems(output: str, project: Path) -> list[Problem]:
-    """MkDocs' own warnings as located lines (a link warning names the page; find the line)."""
+    """MkDocs' output as located lines: ours pass through, a link warning is located in its page."""
     problems = []
     for raw in output.splitlines():
         line = raw.strip()
-        if not (line.startswith("ERROR") or line.startswith("WARNING")):
+        logged = re.match(r"^(ERROR|WARNING)\s+-\s+(.*)$", line)
+        message = logged.group(2).strip() if logged else line
+        if _LOCATED.match(message):
+            problems.append(_parse_located(message))
             continue
-        message = line.split("-", 1)[1].strip() if "-" in line else line
+        if not logged:
+            continue
         match = _MKDOCS_LINK.search(message)
         if match:
             src, link = match.groups()
@@ -114,10 +119,8 @@ def _mkdocs_problems(output: str, project: Path) -> list[Problem]:
                 pass
             problems.append(Problem(f"docs/{src}", number, "(link)", f'"{link}" points at nothing in the site',
                                     "link to a page inside docs/ by its .md file, or give a full https:// address"))
-        elif re.match(r"^\S+:\d+: ", message):
-            continue  # already one of our located lines; printed as is below
         else:
-            problems.append(Problem("mkdocs.yml", 1, "(build)", message, "see the MkDocs message above"))
+            problems.append(Problem("mkdocs.yml", 1, "(build)", message[:300], "see `python -m macros build`"))
     return problems
 
 
@@ -129,10 +132,7 @@ def _build(project: Path, folder: Path) -> tuple[bool, list[Problem], str]:
     output = result.stdout + result.stderr
     if result.returncode == 0:
         return True, [], output
-    located = [line.strip() for line in output.splitlines() if re.match(r"^\S+:\d+: ", line.strip())]
     problems = _mkdocs_problems(output, project)
-    if located:
-        problems += [_parse_located(text) for text in located]
     if not problems:
         tail = [line for line in output.splitlines() if line.strip()][-3:]
         problems.append(Problem("mkdocs.yml", 1, "(build)", "mkdocs build failed: " + " / ".join(tail)[:300],

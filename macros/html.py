@@ -7,13 +7,12 @@ so ``**x**``, ``[a](b)`` or ``{{ x }}`` in a data value is shown literally.
 
 from __future__ import annotations
 
-import html
-
-_EXTRA = {c: f"&#{ord(c)};" for c in "*_[]`\\{}|~#!^$:"}
-# One pass for the HTML specials and the extras: escaping twice would turn html.escape's "&#x27;" into
-# "&&#35;x27;" (the "#" is an extra), and an apostrophe in data would show as the text "&#x27;".
-_TABLE = str.maketrans({**_EXTRA, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
-_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+# One pass, so no reference is escaped twice: HTML specials, then what Markdown or Jinja would act on.
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\n": " ", "\r": " "}
+_TABLE = str.maketrans({**_HTML, **{c: f"&#{ord(c)};" for c in "*_[]`\\{}|~#!^$:"}})
+# Inside a tag, only the inline patterns Python-Markdown runs before it protects raw HTML can act:
+# code spans, backslash escapes, links and autolinks. Class names and URLs otherwise stay readable.
+_ATTR_TABLE = str.maketrans({**_HTML, **{c: f"&#{ord(c)};" for c in "[]`\\{}"}})
 
 
 def text(value: object) -> str:
@@ -28,9 +27,7 @@ def attrs(**values: object) -> str:
         if value is None:
             continue
         name = name.rstrip("_").replace("_", "-")
-        # Markdown stashes a tag whole, so attributes need only HTML escaping (URLs stay readable) and
-        # braces, so that no later template pass could ever see Jinja in a data value.
-        parts.append(f' {name}="{html.escape(str(value), quote=True).translate(_BRACES)}"')
+        parts.append(f' {name}="{str(value).translate(_ATTR_TABLE)}"')
     return "".join(parts)
 
 

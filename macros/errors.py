@@ -51,6 +51,10 @@ class PageError(HandbookError):
     """A page uses a macro wrongly or has broken template syntax."""
 
 
+class ReleaseError(HandbookError):
+    """The release root cannot be used as asked: locked by another publish, nothing to roll back to, unknown release."""
+
+
 class MacroError(Exception):
     """A macro was called with a bad argument.
 

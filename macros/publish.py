@@ -8,6 +8,7 @@ run ends with a one-line summary. Nothing here imports MkDocs (the build runs in
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import hashlib
 import json
@@ -25,10 +26,9 @@ from pathlib import Path
 from .api import page_url
 from .check import run_check
 from .drafts import find_drafts
-from .errors import HandbookError, Problem
+from .errors import HandbookError, Problem, ReleaseError
 from .release import (
     MARKER,
-    ReleaseError,
     current_id,
     list_releases,
     locked,
@@ -369,14 +369,16 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
         signal.signal(signal.SIGTERM, previous_handler)
 
 
-def cmd_publish(args) -> int:  # noqa: ANN001 — argparse namespace
+def cmd_publish(args: argparse.Namespace) -> int:
+    """``publish --root DIR [--keep N] [--wait S]``."""
     if args.keep < 2:
         _err(f"{args.root}:1: --keep: {args.keep} is too few — keep at least 2, so a rollback is always possible")
         return 2
     return publish(args.project, Path(args.root), keep=args.keep, wait=args.wait)
 
 
-def cmd_rollback(args) -> int:  # noqa: ANN001
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """``rollback --root DIR [--to ID]``: under the same lock as a publish, so the two never interleave."""
     root = Path(args.root).resolve()
     try:
         with locked(root, args.wait):
@@ -390,7 +392,8 @@ def cmd_rollback(args) -> int:  # noqa: ANN001
     return 0
 
 
-def cmd_releases(args) -> int:  # noqa: ANN001
+def cmd_releases(args: argparse.Namespace) -> int:
+    """``releases --root DIR``: newest first, the live one marked, for the administrator choosing a rollback."""
     root = Path(args.root).resolve()
     releases = list_releases(root)
     live = current_id(root)
@@ -401,7 +404,8 @@ def cmd_releases(args) -> int:  # noqa: ANN001
     return 0
 
 
-def cmd_csp_hashes(args) -> int:  # noqa: ANN001
+def cmd_csp_hashes(args: argparse.Namespace) -> int:
+    """``csp-hashes --site-dir DIR``: the script-src line to paste into the nginx snippet after a theme change."""
     site = Site(Path(args.site_dir).resolve(), str(args.site_dir))
     hashes = sorted({digest for _rel, _line, digest in site.inline_scripts()})
     _say("script-src 'self' " + " ".join(f"'{h}'" for h in hashes) + ";")

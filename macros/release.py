@@ -29,15 +29,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import HandbookError, Problem
+from .errors import Problem, ReleaseError
 
 MARKER = "release.json"
 SHARED = "shared"
 LOCK = ".publish.lock"
-
-
-class ReleaseError(HandbookError):
-    """The release root cannot be used as asked (locked, empty, unknown release)."""
 
 
 def _fail(root: Path, key: str, message: str, hint: str) -> ReleaseError:

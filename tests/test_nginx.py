@@ -292,7 +292,11 @@ def _chromium_console(url: str, user_dir: Path) -> list[str]:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         raise RuntimeError("chromium is not installed: `make system-deps` installs Debian's chromium")
+    # Only loopback: no background services, and every host name but 127.0.0.1 fails to resolve.
     result = subprocess.run([chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                             "--no-pings", "--disable-domain-reliability", "--disable-default-apps",
+                             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
                              f"--user-data-dir={user_dir}", "--enable-logging=stderr", "--v=0",
                              "--virtual-time-budget=4000", "--dump-dom", url],
                             capture_output=True, text=True, timeout=90, check=False)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m macros check | stats | build``.
+"""Command line: ``python -m macros check | stats | build``, and ``publish | rollback | releases --root DIR``.
 
 Exit codes: 0 clean, 1 problems found, 2 usage. Problems go to standard error one per line in the
 compiler form; a one-line summary ends every command.

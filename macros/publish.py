@@ -371,6 +371,11 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
 
 def cmd_publish(args: argparse.Namespace) -> int:
     """``publish --root DIR [--keep N] [--wait S]``."""
+    root = Path(args.root).resolve()
+    if root == args.project or root.is_relative_to(args.project / "docs"):
+        _err(f"{args.root}:1: --root: the release root is inside the project's pages — give a folder outside docs/ "
+             "(e.g. /srv/handbook), or every build would copy the earlier releases into the site")
+        return 2
     if args.keep < 2:
         _err(f"{args.root}:1: --keep: {args.keep} is too few — keep at least 2, so a rollback is always possible")
         return 2
@@ -380,6 +385,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     """``rollback --root DIR [--to ID]``: under the same lock as a publish, so the two never interleave."""
     root = Path(args.root).resolve()
+    if not (root / "releases").is_dir():
+        _err(f"{args.root}:1: --root: no releases/ here — give the folder `publish --root` was given")
+        _say("rollback: nothing changed")
+        return 1
     try:
         with locked(root, args.wait):
             before, after = rollback(root, args.to)

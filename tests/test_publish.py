@@ -180,6 +180,8 @@ def test_rollback_switches_back_and_releases_marks_the_live_one(tmp_path):
     assert f'content="{first}"' in (root / "current" / "index.html").read_text(encoding="utf-8")
     assert run_macros(project, "rollback", "--root", str(root), "--to", second).returncode == 0
     assert current_id(root) == second
+    unknown = run_macros(project, "rollback", "--root", str(root), "--to", "khong-co")
+    assert unknown.returncode == 1 and 'no complete release "khong-co"' in unknown.stderr and current_id(root) == second
     # --keep 2: a third publish removes the oldest, and its assets leave the shared pool.
     handbook.write_text(handbook.read_text(encoding="utf-8").replace('version: "', 'version: "3-', 1), encoding="utf-8")
     assert publish(project, root, "--keep", "2").returncode == 0
@@ -238,3 +240,16 @@ def test_an_interrupted_publish_removes_its_partial_release(live, tmp_path):
     assert not (root / "releases" / "20000101T000000Z-dead000").exists()
     assert run_macros(live["project"], "rollback", "--root", str(root)).returncode == 0
     assert tree_digest(root)["current/index.html"] == before["current/index.html"]
+
+
+def test_usage_mistakes_are_refused_before_anything_is_written(tmp_path):
+    project = copy_project(tmp_path / "project")
+    inside = run_macros(project, "publish", "--root", str(project / "docs" / "releases"))
+    assert inside.returncode == 2 and "--root: the release root is inside the project's pages" in inside.stderr
+    assert not (project / "docs" / "releases").exists()
+    too_few = run_macros(project, "publish", "--root", str(tmp_path / "root"), "--keep", "1")
+    assert too_few.returncode == 2 and "--keep: 1 is too few" in too_few.stderr
+    assert not (tmp_path / "root").exists()
+    unknown = run_macros(project, "rollback", "--root", str(tmp_path / "root"), "--to", "2026")
+    assert unknown.returncode == 1 and "--root: no releases/ here" in unknown.stderr and "Traceback" not in unknown.stderr
+    assert not (tmp_path / "root").exists()

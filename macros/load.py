@@ -114,9 +114,7 @@ def _translate(doc: YamlDoc, error: ValidationError) -> None:
             key = str(error.instance)
             doc.problem(path + (key,), f'"{key}" is not a year', "use a four-digit year such as 2024")
             return
-        if pattern == r"^(19|20)\d\d$" and isinstance(error.instance, str):  # a key under values: (propertyNames)
-            doc.problem(path + (error.instance,), f'"{error.instance}" is not a year', "use a four-digit year such as 2024")
-        elif "(19|20)" in pattern:
+        if "(19|20)" in pattern:
             doc.problem(path, f'"{error.instance}" is not a date', "write YYYY-MM-DD (or YYYY-MM, or YYYY)")
         elif pattern.startswith("^[a-z0-9]"):
             doc.problem(path, f'"{error.instance}" is not a valid id',

@@ -360,3 +360,20 @@ def test_the_browser_check_would_see_a_violation(published, tmp_path, monkeypatc
     with Nginx(tmp_path / "nginx", published["root"]) as nginx:
         console = _chromium_console(f"http://127.0.0.1:{nginx.port}/", tmp_path / "profile")
     assert any("Content Security Policy" in line and "sha256-" in line for line in console), console[:5]
+
+
+def test_the_load_test_catches_a_page_served_with_another_releases_stylesheet(published, tmp_path):
+    """Control: a server whose stylesheet for release A carries B's stamp makes every A page count as mixed."""
+    root = tmp_path / "root"
+    shutil.copytree(published["root"], root, symlinks=True)
+    a, b = published["a"], published["b"]
+    (css_a,) = (root / "releases" / a / "assets").glob("handbook.*.css")
+    shared = root / "shared" / "assets" / css_a.name
+    wrong = shared.read_bytes().replace(f"handbook-release: {a}".encode(), f"handbook-release: {b}".encode())
+    shared.unlink()  # a hard link to the release's file: replace it, never write through it
+    shared.write_bytes(wrong)
+    with Nginx(tmp_path / "nginx", root) as nginx:
+        figures = run_load(nginx.port, dict(published, root=root), clients=10, seconds=2.0)
+    print("\nload with a wrong stylesheet for A: " + json.dumps(figures))
+    assert figures["mixed"] > 0, figures
+    assert f"handbook-release: {a}" in css_a.read_text(encoding="utf-8")

@@ -336,7 +336,8 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
             gz = compress(folder)
             files, size = _du(folder)
             info = {"release": release_id, "commit": commit, "dirty": dirty,
-                    "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "pages": pages, "files": files + 1,
+                    "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "built_ns": time.time_ns(),
+                    "pages": pages, "files": files + 1,
                     "bytes": size}
             (folder / MARKER).write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
             say(f"       {gz} files compressed")

@@ -51,6 +51,7 @@ class Release:
     pages: int
     files: int
     bytes: int
+    built_ns: int = 0  # orders two releases made in the same second (their names then sort by commit)
 
 
 def releases_dir(root: Path) -> Path:
@@ -66,16 +67,17 @@ def read_release(path: Path) -> Release | None:
     if not isinstance(info, dict) or info.get("release") != path.name:
         return None
     return Release(path.name, path, str(info.get("built", "")), str(info.get("commit", "")),
-                   int(info.get("pages", 0)), int(info.get("files", 0)), int(info.get("bytes", 0)))
+                   int(info.get("pages", 0)), int(info.get("files", 0)), int(info.get("bytes", 0)),
+                   int(info.get("built_ns", 0)))
 
 
 def list_releases(root: Path) -> list[Release]:
-    """Complete releases, oldest first (ids start with a UTC timestamp, so names sort by time)."""
+    """Complete releases, oldest first (ids start with a UTC timestamp; the marker breaks ties within a second)."""
     folder = releases_dir(root)
     if not folder.is_dir():
         return []
-    found = [read_release(p) for p in sorted(folder.iterdir()) if p.is_dir() and not p.is_symlink()]
-    return [r for r in found if r is not None]
+    found = [read_release(p) for p in folder.iterdir() if p.is_dir() and not p.is_symlink()]
+    return sorted((r for r in found if r is not None), key=lambda r: (r.id[:16], r.built_ns, r.id))
 
 
 def link_target(root: Path, name: str) -> str | None:

@@ -253,3 +253,20 @@ def test_usage_mistakes_are_refused_before_anything_is_written(tmp_path):
     unknown = run_macros(project, "rollback", "--root", str(tmp_path / "root"), "--to", "2026")
     assert unknown.returncode == 1 and "--root: no releases/ here" in unknown.stderr and "Traceback" not in unknown.stderr
     assert not (tmp_path / "root").exists()
+
+
+def test_releases_made_in_the_same_second_keep_their_order(tmp_path):
+    """Names sort by commit within a second; the marker's clock decides, so rollback goes to the one made before."""
+    from macros.release import rollback, switch
+
+    root = tmp_path / "root"
+    for name, built_ns in (("20261125T120000Z-fffffff", 1), ("20261125T120000Z-0000000", 2),
+                           ("20261125T115959Z-1234567", 0)):
+        folder = root / "releases" / name
+        folder.mkdir(parents=True)
+        (folder / "release.json").write_text(json.dumps({"release": name, "built_ns": built_ns}))
+    (root / "releases" / "20261125T120001Z-partial").mkdir()  # no marker: not a release
+    assert [r.id for r in list_releases(root)] == ["20261125T115959Z-1234567", "20261125T120000Z-fffffff",
+                                                  "20261125T120000Z-0000000"]
+    switch(root, "20261125T120000Z-0000000")
+    assert rollback(root) == ("20261125T120000Z-0000000", "20261125T120000Z-fffffff")

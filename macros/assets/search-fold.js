@@ -1,0 +1,47 @@
+/*
+ * Diacritic-insensitive search for Material for MkDocs (appended to its search worker at build time).
+ *
+ * Vietnamese readers type "tang truong", "tăng truong" or "tăng trưởng" for the same words, and "d" for
+ * "đ". Lunr matches exact tokens, so both sides are folded to bare letters:
+ *   - every token leaving a pipeline (indexing and searching) is folded after stop words are removed,
+ *     and loses the punctuation around it (Material's pipeline keeps no trimmer: Lunr's own trims
+ *     accented letters, lunr-languages' Vietnamese one trims digits);
+ *   - every query string is folded before Lunr's query lexer reads it, because Material appends a
+ *     wildcard to each term and Lunr skips the search pipeline for wildcard terms.
+ * Token positions are untouched, so Material still highlights the original (accented) words.
+ */
+(function (lunr) {
+  if (!lunr || lunr.__hbFolded) return
+  lunr.__hbFolded = true
+
+  var MARKS = /[\u0300-\u036f]/g
+  function fold(text) {
+    return String(text).normalize("NFD").replace(MARKS, "")
+      .replace(/\u0111/g, "d").replace(/\u0110/g, "D").normalize("NFC")
+  }
+  lunr.hbFold = fold
+
+  // Punctuation around a word ("(Yagi)", "tỉnh,") is not part of it; "%" after a number is ("10,2%").
+  var EDGES = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}%]+$/gu
+  function foldToken(text) {
+    return fold(text).replace(EDGES, "")
+  }
+
+  var run = lunr.Pipeline.prototype.run
+  lunr.Pipeline.prototype.run = function (tokens) {
+    var out = run.call(this, tokens), kept = []
+    for (var i = 0; i < out.length; i++) {
+      if (!out[i] || typeof out[i].update !== "function") continue
+      out[i].update(foldToken)
+      if (out[i].toString() !== "") kept.push(out[i])
+    }
+    return kept
+  }
+
+  var lex = lunr.QueryLexer.prototype.run
+  lunr.QueryLexer.prototype.run = function () {
+    this.str = fold(this.str)
+    this.length = this.str.length
+    return lex.call(this)
+  }
+})(self.lunr)

@@ -16,6 +16,7 @@ from functools import wraps
 from typing import Any
 
 from . import html as h
+from .charts import line_chart, sparkline
 from .collate import vi_sorted
 from .errors import MacroError, suggest
 from .fmt import attach_unit, format_date, format_number, format_ratio, format_value
@@ -26,7 +27,7 @@ ILLUSTRATIVE = "minh hoạ"
 ILLUSTRATIVE_NOTE = "Số liệu minh hoạ, không phải số liệu chính thức"
 MACRO_NAMES = ("fig", "target", "status", "ratio", "diff", "share", "change", "doc", "items", "key_figures",
                "targets_table", "indicators_table", "documents_table", "abbreviations", "sources_list",
-               "status_method", "meta")
+               "status_method", "meta", "chart", "charts", "dashboard")
 
 
 def page_url(src_path: str, use_directory_urls: bool = True) -> str:
@@ -144,7 +145,8 @@ class Macros:
         """A figure as the reader sees it: linked to its row, source in the tooltip, "minh hoạ" if so."""
         classes = "hb-fig" + (" hb-fig--illustrative" if illustrative else "") + extra_class
         link = h.tag("a", h.text(shown), href=self._link(self.ds.handbook.indicators_page, anchor), title=tooltip)
-        note = h.tag("span", h.text(ILLUSTRATIVE), class_="hb-illus") if illustrative else ""
+        # The space keeps "10,2%" and "minh hoạ" apart in the search index and in copied text.
+        note = " " + h.tag("span", h.text(ILLUSTRATIVE), class_="hb-illus") if illustrative else ""
         return h.tag("span", link + note, class_=classes, data_source=tooltip)
 
     # -- figures --------------------------------------------------------------------------------
@@ -426,6 +428,74 @@ class Macros:
         rows = [({}, [self._badge(Assessment(s, rules[s])), h.text(rules[s])]) for s in Status]
         return h.table(["Tình trạng", "Điều kiện"], rows, caption="Quy tắc xác định tình trạng",
                        class_="hb-table hb-method")
+
+    # -- charts -----------------------------------------------------------------------------------
+    def _chart(self, ind: Indicator) -> str:
+        """A chart with its numbers in a table beside it and its source note under it (also in print)."""
+        a = self.assessment(ind) if ind.target else None
+        rows = [({}, [str(y), self._value_cell(ind, y)]) for y in ind.years]
+        if ind.target is not None:
+            t = ind.target
+            sign = "≥ " if t.direction == "at_least" else "≤ "
+            rows.append(({"class": "hb-chart__target-row"},
+                         [h.text(f"Mục tiêu {t.year}"), h.text(sign + format_value(t.value, ind.unit, ind.decimals))]))
+        table = h.table(["Năm", f"Giá trị ({ind.unit})" if ind.unit else "Giá trị"], rows,
+                        caption=f"Số liệu: {ind.name}", class_="hb-table hb-chart__table")
+        caption = h.tag("strong", h.text(ind.name))
+        if a is not None:
+            caption += " " + self._badge(a, f"tgt-{ind.id}")
+        note_class = "hb-chart__source" + (" hb-illus-note" if ind.illustrative else "")
+        caption += "<br>" + h.tag("span", h.text(self.source_text(ind.source)), class_=note_class)
+        return h.tag("figure", line_chart(ind, a) + table + h.tag("figcaption", caption),
+                     class_="hb-chart", id=f"chart-{ind.id}")
+
+    @staticmethod
+    def _has_history(ind: Indicator) -> bool:
+        return len(ind.values) >= 2
+
+    @_macro
+    def chart(self, id: str) -> str:
+        ind = self._indicator(id)
+        if not self._has_history(ind):
+            raise self._fail(f'"{ind.id}" has {len(ind.values)} value(s); a chart needs at least two years',
+                             "use fig() for a single figure")
+        return self._chart(ind)
+
+    @_macro
+    def charts(self) -> str:
+        """A chart for every target with a history (two years or more), in data order."""
+        out = [self._chart(ind) for ind in self.ds.indicators.values() if ind.target and self._has_history(ind)]
+        return "\n".join(out)
+
+    @_macro
+    def dashboard(self) -> str:
+        """Key figures as cards with a sparkline each, and every number of them in a table beside the cards."""
+        cards, rows = [], []
+        for ind in self.ds.indicators.values():
+            if not ind.key:
+                continue
+            a = self.assessment(ind) if ind.target else None
+            y = ind.latest_year
+            body = [h.tag("span", h.text(ind.name), class_="hb-card__name"),
+                    h.tag("span", self.fig.__wrapped__(self, ind.id), class_="hb-card__value"),
+                    h.tag("span", f"năm {y}", class_="hb-card__year")]
+            if a is not None:
+                body.append(self._badge(a, f"tgt-{ind.id}"))
+            if self._has_history(ind):
+                body.append(sparkline(ind, a))
+            cards.append(h.tag("li", "\n".join(body), class_="hb-card"))
+            target = ""
+            if ind.target is not None:
+                sign = "≥ " if ind.target.direction == "at_least" else "≤ "
+                target = h.text(f"{sign}{format_value(ind.target.value, ind.unit, ind.decimals)} ({ind.target.year})")
+            values = " · ".join(f"{yr}: {self._value_cell(ind, yr)}" for yr in ind.years)
+            rows.append(({}, [h.text(ind.name), values, target or "—",
+                              self._badge(a) if a is not None else "—"]))
+        if not cards:
+            raise self._fail("no indicator is marked `key: true`", "mark the key figures in data/indicators")
+        table = h.table(["Chỉ tiêu", "Giá trị theo năm", "Mục tiêu", "Tình trạng"], rows,
+                        caption="Số liệu của các con số chính", class_="hb-table hb-dashboard__table")
+        return h.tag("div", h.tag("ul", "\n".join(cards), class_="hb-cards") + table, class_="hb-dashboard")
 
     # -- registration ---------------------------------------------------------------------------
     def functions(self) -> dict[str, Callable[..., str]]:

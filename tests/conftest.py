@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def copy_project(dest: Path) -> Path:
     """A throwaway copy of the project (docs, data, mkdocs.yml, macros) that a test may break."""
-    for name in ("docs", "data", "macros"):
-        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("docs", "data", "macros", "overrides"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("mkdocs.yml",):
         shutil.copy2(ROOT / name, dest / name)
     return dest

@@ -9,6 +9,11 @@
  *   - every query string is folded before Lunr's query lexer reads it, because Material appends a
  *     wildcard to each term and Lunr skips the search pipeline for wildcard terms.
  * Token positions are untouched, so Material still highlights the original (accented) words.
+ *
+ * Ranking: Material appends a wildcard to every term, so "chi" also matches the rarer "chieu" of a title
+ * like "Văn bản tham chiếu", whose higher weight then outranks the heading "Quan điểm chỉ đạo". Each
+ * wildcard term is searched a second time as the whole word, boosted, so the words the reader typed
+ * count more than longer words that merely start with them.
  */
 (function (lunr) {
   if (!lunr || lunr.__hbFolded) return
@@ -36,6 +41,17 @@
       if (out[i].toString() !== "") kept.push(out[i])
     }
     return kept
+  }
+
+  var EXACT_BOOST = 10
+  var PLAIN_WILDCARD = /^([^+\-~^:*\s]+)\*$/
+  var search = lunr.Index.prototype.search
+  lunr.Index.prototype.search = function (query) {
+    var terms = String(query).split(/\s+/).map(function (term) {
+      var match = PLAIN_WILDCARD.exec(term)
+      return match ? match[1] + "^" + EXACT_BOOST + " " + term : term
+    })
+    return search.call(this, terms.join(" "))
   }
 
   var lex = lunr.QueryLexer.prototype.run

@@ -70,6 +70,20 @@ def _budget_problems(report: Report, ds: Dataset, docs_display: str) -> None:
                                        f"of {hb.budgets_total}", "shorten the sections"))
 
 
+def _stray_files(data_dir: Path, root: Path) -> list[Problem]:
+    """A data file saved as .json or .yaml.bak is silently ignored by the build; say so."""
+    if not data_dir.is_dir():
+        return []
+    stray = []
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_file() and path.suffix not in (".yaml", ".yml") and not path.name.startswith(".") \
+                and path.name.lower() != "readme.md":
+            shown = path.resolve().relative_to(root.resolve()).as_posix()
+            stray.append(Problem(shown, 1, "(file)", "not read: only .yaml files under data/ are data",
+                                 "rename it to .yaml, or move it out of data/", "warning"))
+    return stray
+
+
 def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = None,
               use_directory_urls: bool = True) -> Report:
     """Check a project folder; every problem is collected, none raised."""
@@ -82,6 +96,7 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
         report.problems.extend(warnings)
     except DataError as exc:
         report.problems.extend(exc.problems)
+    report.problems.extend(_stray_files(data_dir, root))
     renderer = PageRenderer(report.dataset, use_directory_urls) if report.dataset else None
     docs_display = docs_dir.resolve().relative_to(root.resolve()).as_posix() if docs_dir.resolve().is_relative_to(
         root.resolve()) else docs_dir.as_posix()

@@ -54,6 +54,51 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    """Every target's computed status with the inputs behind it, for a reviewer at the terminal."""
+    from collections import Counter
+
+    from .fmt import format_ratio, format_value
+    from .status import Status, assess
+
+    report = run_check(args.project)
+    ds = report.dataset
+    if ds is None:
+        _print_problems(report)
+        return 1
+    hb = ds.handbook
+    rows = [("id", "base", "latest", "target", "status", "achieved/yr", "needed/yr", "ratio")]
+    counts: Counter[Status] = Counter()
+    for ind in ds.indicators.values():
+        t = ind.target
+        if t is None:
+            continue
+        a = assess(ind, hb.on_track_ratio, hb.min_points)
+        counts[a.status] += 1
+
+        def show(value: float | None, unit: str = ind.unit, decimals: int = ind.decimals) -> str:
+            return "—" if value is None else format_value(value, unit, decimals).replace("\u00a0", " ")
+
+        rate_unit = "%" if a.trend == "compound" else ("điểm %" if ind.unit == "%" else ind.unit)
+        scale = 100 if a.trend == "compound" else 1
+        rows.append((
+            ind.id,
+            f"{show(a.base_value)} ({a.base_year})" if a.base_value is not None else "—",
+            f"{show(a.latest_value)} ({a.latest_year})" if a.latest_value is not None else "—",
+            f"{'≥' if t.direction == 'at_least' else '≤'} {show(t.value)} ({t.year})",
+            a.status.label,
+            show(a.achieved_rate * scale if a.achieved_rate is not None else None, rate_unit, 2),
+            show(a.needed_rate * scale if a.needed_rate is not None else None, rate_unit, 2),
+            format_ratio(a.ratio) if a.ratio is not None else "—",
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    summary = ", ".join(f"{counts[s]} {s.value.replace('_', ' ')}" for s in Status)
+    print(f"status: {sum(counts.values())} targets — {summary} (on track from ratio {format_ratio(hb.on_track_ratio)})")
+    return 1 if report.errors else 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     print("[1/2] check: data, macros, figure lint, word budgets", flush=True)
@@ -84,6 +129,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate data and pages without a full build").set_defaults(func=cmd_check)
     sub.add_parser("stats", help="words per section against their budgets, and the reading time").set_defaults(
         func=cmd_stats)
+    sub.add_parser("status", help="every target's computed status with its inputs").set_defaults(func=cmd_status)
     build = sub.add_parser("build", help="check, then mkdocs build --strict")
     build.add_argument("--site-dir", help="where to write the site (default: site/)")
     build.set_defaults(func=cmd_build)

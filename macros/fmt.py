@@ -27,9 +27,13 @@ def _locale() -> Locale:
 
 
 def round_half_up(value: float, decimals: int) -> Decimal:
-    """Round as statistical tables do; ``repr`` of the float avoids binary artefacts (2.675 → 2,68)."""
+    """Round as statistical tables do, on the value as written, not its binary approximation.
+
+    ``repr`` gives the shortest decimal that round-trips (2.675, not 2.67499…), and computed figures
+    are first cut to 9 decimals so arithmetic noise (10.25 − 6.4 = 3.8499999999999996) cannot decide.
+    """
     quantum = Decimal(1).scaleb(-decimals)
-    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    return Decimal(repr(round(float(value), 9))).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def format_number(value: float, decimals: int = 0, signed: bool = False) -> str:

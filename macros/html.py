@@ -11,6 +11,7 @@ import html
 
 _EXTRA = {c: f"&#{ord(c)};" for c in "*_[]`\\{}|~#!^$:"}
 _TABLE = str.maketrans(_EXTRA)
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 
 def text(value: object) -> str:
@@ -25,7 +26,9 @@ def attrs(**values: object) -> str:
         if value is None:
             continue
         name = name.rstrip("_").replace("_", "-")
-        parts.append(f' {name}="{text(value)}"')
+        # Markdown stashes a tag whole, so attributes need only HTML escaping (URLs stay readable) and
+        # braces, so that no later template pass could ever see Jinja in a data value.
+        parts.append(f' {name}="{html.escape(str(value), quote=True).translate(_BRACES)}"')
     return "".join(parts)
 
 
@@ -44,5 +47,7 @@ def table(headers: list[str], rows: list[tuple[dict, list[str]]], caption: str |
         tag("tr", "\n".join(f"<td>{cell}</td>" for cell in cells), **row_attrs) for row_attrs, cells in rows
     )
     cap = f"<caption>{text(caption)}</caption>" if caption else ""
-    return (f'<div class="hb-table-wrap" tabindex="0" role="region"{attrs(aria_label=caption)}>'
-            f'<table class="{class_}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+    # The class sits on the wrapper: Material styles only `table:not([class])`, and the wrapper is what
+    # scrolls sideways on a phone (focusable, so keyboard users can scroll it too).
+    return (f'<div class="hb-table-wrap {class_}" tabindex="0" role="region"{attrs(aria_label=caption)}>'
+            f'<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')

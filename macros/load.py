@@ -198,7 +198,7 @@ def _indicator(doc: YamlDoc, i: int, d: dict) -> Indicator:
 
 
 def _document(doc: YamlDoc, i: int, d: dict) -> Document:
-    return Document(id=d["id"], type=d["type"], number=d["number"], issuer=d["issuer"], title=d["title"],
+    return Document(id=d["id"], type=d["type"], number=d.get("number"), issuer=d["issuer"], title=d["title"],
                     origin=_origin(doc, ("documents", i)), date=PartialDate.parse(d["date"]) if "date" in d else None,
                     summary=d.get("summary"), source=d.get("source"), url=d.get("url"))
 

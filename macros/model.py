@@ -101,7 +101,7 @@ class Indicator:
 class Document:
     id: str
     type: str
-    number: str
+    number: str | None
     issuer: str
     title: str
     origin: Origin

@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass
 
 _MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
-_SKIP = [re.compile(p, re.S | re.M) for p in (
-    r"^(```|~~~).*?^\1[ \t]*$", r"\{#.*?#\}", r"<!--.*?-->", r"<[^>\n]+>", r"\]\([^)\n]*\)",
-    r"^\s*\[[^\]]+\]:\s*\S+.*$", r"\{:?[^}\n]*\}", r"^!!!.*$",
+# Block patterns may span lines (DOTALL); line patterns must stop at the end of their line.
+_SKIP = [re.compile(p, re.DOTALL | re.MULTILINE) for p in (
+    r"^(```|~~~).*?^\1[ \t]*$", r"\{#.*?#\}", r"<!--.*?-->",
+)] + [re.compile(p, re.MULTILINE) for p in (
+    r"<[^>\n]+>", r"\]\([^)\n]*\)", r"^\s*\[[^\]]+\]:\s*\S+.*$", r"\{:?[^}\n]*\}", r"^!!!.*$",
 )]
 _WORD = re.compile(r"[^\W_][\w'’\-.,/]*")
 

@@ -8,7 +8,7 @@ import sys
 from .conftest import ROOT
 
 CORE = ["api", "check", "cli", "collate", "errors", "fmt", "html", "lint", "load", "model", "pages", "schema",
-        "status", "validate", "words", "yamlsafe"]
+        "status", "validate", "words", "yamlsafe", "charts", "theme", "pdf"]
 
 
 def test_core_modules_import_no_mkdocs():

@@ -326,7 +326,7 @@ def test_wide_tables_scroll_inside_themselves_on_a_phone(browser: Any, base_url:
     context = new_context(browser, base_url, viewport=PHONE)
     page = context.new_page()
     page.goto(base_url + dataset.handbook.indicators_page.removesuffix(".md") + "/", wait_until="load")
-    frames = page.evaluate("""[...document.querySelectorAll('.hb-table-wrap')].map(w => ({
+    frames = page.evaluate("""[...document.querySelectorAll('.hb-table-wrap, .hb-table-wrap > table')].map(w => ({
         scroll: w.scrollWidth, client: w.clientWidth, overflow: getComputedStyle(w).overflowX}))""")
     context.close()
     wide = [f for f in frames if f["scroll"] > f["client"] + 1]

@@ -141,12 +141,24 @@ class Macros:
             self._assessments[ind.id] = assess(ind, hb.on_track_ratio, hb.min_points)
         return self._assessments[ind.id]
 
-    def _figure(self, shown: str, tooltip: str, anchor: str, illustrative: bool, extra_class: str = "") -> str:
+    def print_note(self, source_ids: list[str | None]) -> str | None:
+        """The short source a printed figure carries ("Tổng cục Thống kê, 06/01/2025"); None if none is cited.
+
+        Paper has no tooltip, so print shows this after the figure; an illustrative figure already says
+        "minh hoạ" in the text, and repeating the indicator's name would double the page's length.
+        """
+        notes = [f"{src.publisher}, {format_date(src.date)}" for sid in dict.fromkeys(source_ids)
+                 if (src := self.ds.sources.get(sid or "")) is not None]
+        return "Nguồn: " + "; ".join(notes) if notes else None
+
+    def _figure(self, shown: str, tooltip: str, anchor: str, illustrative: bool, extra_class: str = "",
+                sources: list[str | None] | None = None) -> str:
         """A figure as the reader sees it: linked to its row, source in the tooltip, "minh hoạ" if so."""
         classes = "hb-fig" + (" hb-fig--illustrative" if illustrative else "") + extra_class
         link = h.tag("a", h.text(shown), href=self._link(self.ds.handbook.indicators_page, anchor), title=tooltip)
         note = " " + self._illustrative_mark() if illustrative else ""
-        return h.tag("span", link + note, class_=classes, data_source=tooltip)
+        return h.tag("span", link + note, class_=classes, data_source=tooltip,
+                     data_print_note=self.print_note(sources or []))
 
     @staticmethod
     def _illustrative_mark() -> str:
@@ -160,7 +172,7 @@ class Macros:
         y = self._year(ind, year)
         shown = format_value(ind.values[y], ind.unit, self._decimals(decimals, ind.decimals), with_unit=bool(unit))
         tooltip = f"{ind.name}, năm {y} — {self.source_text(ind.source)}"
-        return self._figure(shown, tooltip, f"ind-{ind.id}", ind.illustrative)
+        return self._figure(shown, tooltip, f"ind-{ind.id}", ind.illustrative, sources=[ind.source])
 
     @_macro
     def target(self, id: str, full: bool = False) -> str:
@@ -175,7 +187,7 @@ class Macros:
         source = self.source_text(t.source or ind.source)
         illustrative = t.source is None and ind.illustrative
         tooltip = f"Mục tiêu {ind.name} năm {t.year}: {sign}{format_value(t.value, ind.unit, ind.decimals)} — {source}"
-        return self._figure(shown, tooltip, f"tgt-{ind.id}", illustrative)
+        return self._figure(shown, tooltip, f"tgt-{ind.id}", illustrative, sources=[t.source or ind.source])
 
     @_macro
     def status(self, id: str) -> str:
@@ -212,7 +224,8 @@ class Macros:
     def _computed(self, shown: str, what: str, inputs: list[Indicator], anchor_ind: Indicator) -> str:
         sources = "; ".join(dict.fromkeys(self.source_text(i.source) for i in inputs))
         illustrative = any(i.illustrative for i in inputs)
-        return self._figure(shown, f"{what} — {sources}", f"ind-{anchor_ind.id}", illustrative, " hb-fig--computed")
+        return self._figure(shown, f"{what} — {sources}", f"ind-{anchor_ind.id}", illustrative, " hb-fig--computed",
+                            sources=[i.source for i in inputs])
 
     @_macro
     def ratio(self, a: str, b: str | None = None, year: int | None = None, decimals: int = 1) -> str:

@@ -141,7 +141,9 @@ def result_pages(page: Any, query: str, timeout: float = 12.0) -> list[str]:
 
 
 def fold(text: str) -> str:
-    return unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D").encode("ascii", "ignore").decode()
+    """Text as typed on a keyboard without Vietnamese input: no tone or vowel marks, đ as d."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare.replace("đ", "d").replace("Đ", "D"))
 
 
 # (query as a reader types it, the page it must bring, the rank it must reach at worst)
@@ -197,6 +199,40 @@ def test_search_finds_page_whatever_the_diacritics(search_page: Any, query_resul
     found = result_pages(search_page, query)
     query_results[query] = expected in found[:rank]
     assert expected in found[:rank], f"{query!r}: expected {expected} in the first {rank}, got {found[:5]}"
+
+
+HEADING = re.compile(r'<h([12]) id="[^"]*">(.*?)<a class="headerlink"', re.S)
+
+
+def headings(built_site: Path, pages: list[str]) -> list[tuple[str, str, str]]:
+    """(level, heading text, page) for every page title and every section heading found on one page only."""
+    found: list[tuple[str, str, str]] = []
+    for path in pages:
+        if path == PRINT_PAGE:
+            continue
+        html = (built_site / path / "index.html").read_text(encoding="utf-8")
+        for level, inner in HEADING.findall(html):
+            text = " ".join(re.sub(r"<[^>]+>", "", inner).split())
+            found.append((level, text, path))
+    count = Counter(fold(text).lower() for _, text, _ in found)
+    return [(level, text, path) for level, text, path in found if level == "1" or count[fold(text).lower()] == 1]
+
+
+def test_a_page_whose_heading_matches_ranks_first(search_page: Any, built_site: Path, pages: list[str],
+                                                  query_results: dict[str, bool]) -> None:
+    """Every page title and every heading used once, typed without any diacritics, brings its page first."""
+    misses = []
+    checked = 0
+    for level, text, path in headings(built_site, pages):
+        query = fold(text).lower()
+        found = result_pages(search_page, query)
+        ok = found[:1] == [path]
+        query_results[f"h{level} {query}"] = ok
+        checked += 1
+        if not ok:
+            misses.append((query, path, found[:3]))
+    assert checked >= len(pages)
+    assert not misses, misses
 
 
 def test_every_cited_document_number_finds_the_documents_page(search_page: Any, dataset: Any,

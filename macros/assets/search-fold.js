@@ -13,7 +13,8 @@
  * Ranking: Material appends a wildcard to every term, so "chi" also matches the rarer "chieu" of a title
  * like "Văn bản tham chiếu", whose higher weight then outranks the heading "Quan điểm chỉ đạo". Each
  * wildcard term is searched a second time as the whole word, boosted, so the words the reader typed
- * count more than longer words that merely start with them.
+ * count more than longer words that merely start with them; and an entry whose heading the query
+ * covers (and that covers the query) is weighted up, so the page whose heading matches comes first.
  */
 (function (lunr) {
   if (!lunr || lunr.__hbFolded) return
@@ -44,14 +45,35 @@
   }
 
   var EXACT_BOOST = 10
+  var HEADING_BOOST = 10
   var PLAIN_WILDCARD = /^([^+\-~^:*\s]+)\*$/
   var search = lunr.Index.prototype.search
   lunr.Index.prototype.search = function (query) {
+    var typed = String(query).split(/\s+/).filter(function (term) {
+      return term && term.charAt(0) !== "-"
+    })
     var terms = String(query).split(/\s+/).map(function (term) {
       var match = PLAIN_WILDCARD.exec(term)
       return match ? match[1] + "^" + EXACT_BOOST + " " + term : term
     })
-    return search.call(this, terms.join(" "))
+    var results = search.call(this, terms.join(" "))
+
+    // A heading that says what the reader typed ranks first: Material indexes with b(0), so a long
+    // title holding the words scores as high as a title made of them. Weigh each entry by how much of
+    // its title the query covers and how much of the query its title covers.
+    var vectors = this.fieldVectors
+    for (var i = 0; i < results.length; i++) {
+      var vector = vectors["title/" + results[i].ref]
+      var inTitle = vector ? vector.elements.length / 2 : 0
+      if (!inTitle || !typed.length) continue
+      var matched = 0, metadata = results[i].matchData.metadata
+      for (var term in metadata)
+        if (metadata[term].title) matched++
+      matched = Math.min(matched, inTitle, typed.length)
+      var cover = (matched / inTitle) * (matched / typed.length)
+      results[i].score *= 1 + HEADING_BOOST * cover * cover
+    }
+    return results.sort(function (a, b) { return b.score - a.score })
   }
 
   var lex = lunr.QueryLexer.prototype.run

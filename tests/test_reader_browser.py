@@ -274,6 +274,17 @@ def test_results_highlight_the_accented_words(search_page: Any) -> None:
     assert any(fold(m).lower() == "tang" and m.lower() != "tang" for m in marked), marked
 
 
+def test_the_page_opened_from_a_result_marks_the_accented_words(browser: Any, base_url: str) -> None:
+    """A result link carries the folded query (?h=tang+truong); the page still marks "tăng trưởng"."""
+    context = new_context(browser, base_url)
+    page = context.new_page()
+    page.goto(base_url + "phan-1/kinh-te/?h=tang+truong", wait_until="load")
+    page.wait_for_function("document.querySelectorAll('.md-content mark').length > 0", timeout=10000)
+    marked = {m.lower() for m in page.eval_on_selector_all(".md-content mark", "els => els.map(e => e.textContent)")}
+    context.close()
+    assert {"tăng", "trưởng"} <= marked, marked
+
+
 # -- nothing leaves the intranet -------------------------------------------------------------------------
 def test_no_request_leaves_the_site(browser: Any, base_url: str, pages: list[str], metrics: dict[str, Any]) -> None:
     offsite: list[str] = []

@@ -489,7 +489,7 @@ def test_first_visit_transfer_is_measured(browser: Any, base_url: str, built_sit
     context = new_context(browser, base_url)
     page = context.new_page()
     fetched: dict[str, int] = {}
-    page.on("requestfinished", lambda req: fetched.setdefault(req.url, 0))
+    context.on("requestfinished", lambda req: fetched.setdefault(req.url, 0))  # the search worker's too
     page.goto(base_url, wait_until="load")
     page.wait_for_load_state("networkidle")
     context.close()
@@ -500,7 +500,8 @@ def test_first_visit_transfer_is_measured(browser: Any, base_url: str, built_sit
         body = file.read_bytes()
         raw += len(body)
         compressed += len(gzip.compress(body, compresslevel=6))
-    metrics["first_visit"] = {"requests": len(fetched), "raw_bytes": raw, "gzip_bytes": compressed}
+    metrics["first_visit"] = {"requests": len(fetched), "raw_bytes": raw, "gzip_bytes": compressed,
+                              "urls": sorted(urllib.parse.urlsplit(u).path for u in fetched)}
     assert fetched and compressed < raw
     assert compressed < 600_000, metrics["first_visit"]
 

@@ -42,7 +42,7 @@ class Frame:
     width: int = 520
     height: int = 260
     left: int = 56
-    right: int = 16
+    right: int = 30
     top: int = 18
     bottom: int = 34
 

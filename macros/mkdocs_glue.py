@@ -44,6 +44,13 @@ class _State:
         self.renderer = PageRenderer(self.dataset, use_directory_urls)
         self._macros: dict[str, Macros] = {}
 
+    def sync_urls(self, use_directory_urls: bool) -> None:
+        """Follow the final URL style: a plugin configured after us (Material's offline) may turn directory URLs off."""
+        if use_directory_urls != self.use_directory_urls:
+            self.use_directory_urls = use_directory_urls
+            self.renderer = PageRenderer(self.dataset, use_directory_urls)
+            self._macros.clear()
+
     def macros_for(self, src: str) -> Macros:
         if src not in self._macros:
             self._macros[src] = Macros(self.dataset, src, self.use_directory_urls)
@@ -104,6 +111,7 @@ def on_post_build(env: Any) -> None:
 def on_pre_page_macros(env: Any) -> None:
     """Resolve every macro call of the page with the core first; fail the build with located lines."""
     state: _State = env.variables["_handbook_state"]
+    state.sync_urls(bool(env.conf["use_directory_urls"]))
     page = env.page
     src = page.file.src_uri
     docs_dir = Path(env.conf["docs_dir"]).resolve()

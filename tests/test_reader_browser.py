@@ -540,6 +540,22 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+def test_offline_build_links_resolve_to_files(offline_site: Path) -> None:
+    """Opened from the file system there is no server to map "page/" to "page/index.html": every link,
+    figures' links to their rows included, must name an existing file."""
+    link = re.compile(r'<(?:a|link|script|img)\b[^>]*?\s(?:href|src)="([^"#?]+)[^"]*"')
+    broken = []
+    for page in offline_site.rglob("*.html"):
+        if page.name == "404.html":  # served by a web server for any missing path: its links are absolute
+            continue
+        for target in link.findall(page.read_text(encoding="utf-8")):
+            if re.match(r"^[a-z]+:", target):
+                continue
+            if not (page.parent / urllib.parse.unquote(target)).is_file():
+                broken.append(f"{page.relative_to(offline_site)} → {target}")
+    assert not broken, broken[:10]
+
+
 def test_offline_build_searches_from_the_file_system(browser: Any, offline_site: Path) -> None:
     assert shutil.which("chromium") or Path("/usr/bin/chromium").exists()
     outside: list[str] = []

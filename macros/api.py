@@ -106,8 +106,10 @@ class Macros:
             return ind.latest_year
         if isinstance(year, str) and year.isdigit():
             year = int(year)
+        if isinstance(year, float) and year.is_integer():
+            year = int(year)
         if not isinstance(year, int) or isinstance(year, bool):
-            raise self._fail(f"year must be a number like 2024, got {year!r}", "write the year without quotes")
+            raise self._fail(f"year must be a whole number like 2024, got {year!r}", "write fig(\"id\", 2024)")
         if year not in ind.values:
             raise self._fail(f'"{ind.id}" has no value for {year}',
                              "years with values: " + ", ".join(map(str, ind.years)))
@@ -288,7 +290,8 @@ class Macros:
         if short:
             return text
         if doc.date:
-            text += f" ngày {format_date(doc.date)}" if doc.date.day else f" năm {format_date(doc.date)}"
+            word = "ngày" if doc.date.day else ("tháng" if doc.date.month else "năm")
+            text += f" {word} {format_date(doc.date)}"
         return f"{text} của {doc.issuer}"
 
     @_macro
@@ -325,7 +328,7 @@ class Macros:
         fields = {"title": hb.title, "short_title": hb.short_title or hb.title, "organisation": hb.organisation,
                   "congress": hb.congress or "", "status": hb.status, "circulation": hb.circulation,
                   "version": hb.version, "date": format_date(hb.date)}
-        if key not in fields:
+        if not isinstance(key, str) or key not in fields:
             raise self._fail(f'no handbook field "{key}"', suggest(str(key), fields))
         return h.text(fields[key])
 

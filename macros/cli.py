@@ -126,14 +126,21 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m macros", description="Handbook checks, stats and build.")
     parser.add_argument("--project", type=Path, default=Path.cwd(),
                         help="project folder with mkdocs.yml, docs/ and data/ (default: current folder)")
+    # Also accepted after the command (`check --project DIR`); SUPPRESS keeps the earlier value otherwise.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("check", help="validate data and pages without a full build").set_defaults(func=cmd_check)
-    sub.add_parser("stats", help="words per section against their budgets, and the reading time").set_defaults(
-        func=cmd_stats)
-    sub.add_parser("status", help="every target's computed status with its inputs").set_defaults(func=cmd_status)
-    build = sub.add_parser("build", help="check, then mkdocs build --strict")
+
+    def command(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_text, parents=[common])
+        cmd.set_defaults(func=func)
+        return cmd
+
+    command("check", cmd_check, "validate data and pages without a full build")
+    command("stats", cmd_stats, "words per section against their budgets, and the reading time")
+    command("status", cmd_status, "every target's computed status with its inputs")
+    build = command("build", cmd_build, "check, then mkdocs build --strict")
     build.add_argument("--site-dir", help="where to write the site (default: site/)")
-    build.set_defaults(func=cmd_build)
     return parser
 
 

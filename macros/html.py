@@ -7,16 +7,17 @@ so ``**x**``, ``[a](b)`` or ``{{ x }}`` in a data value is shown literally.
 
 from __future__ import annotations
 
-import html
-
-_EXTRA = {c: f"&#{ord(c)};" for c in "*_[]`\\{}|~#!^$:"}
-_TABLE = str.maketrans(_EXTRA)
-_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+# One pass, so no reference is escaped twice: HTML specials, then what Markdown or Jinja would act on.
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\n": " ", "\r": " "}
+_TABLE = str.maketrans({**_HTML, **{c: f"&#{ord(c)};" for c in "*_[]`\\{}|~#!^$:"}})
+# Inside a tag, only the inline patterns Python-Markdown runs before it protects raw HTML can act:
+# code spans, backslash escapes, links and autolinks. Class names and URLs otherwise stay readable.
+_ATTR_TABLE = str.maketrans({**_HTML, **{c: f"&#{ord(c)};" for c in "[]`\\{}"}})
 
 
 def text(value: object) -> str:
     """Escape a data value for use as element content or attribute value."""
-    return html.escape(str(value), quote=True).translate(_TABLE)
+    return str(value).translate(_TABLE)
 
 
 def attrs(**values: object) -> str:
@@ -26,9 +27,7 @@ def attrs(**values: object) -> str:
         if value is None:
             continue
         name = name.rstrip("_").replace("_", "-")
-        # Markdown stashes a tag whole, so attributes need only HTML escaping (URLs stay readable) and
-        # braces, so that no later template pass could ever see Jinja in a data value.
-        parts.append(f' {name}="{html.escape(str(value), quote=True).translate(_BRACES)}"')
+        parts.append(f' {name}="{str(value).translate(_ATTR_TABLE)}"')
     return "".join(parts)
 
 

@@ -9,6 +9,7 @@ mistake stops the build as one located line (a ``PluginError``), never a traceba
 from __future__ import annotations
 
 import logging
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from .api import MACRO_NAMES, Macros
 from .errors import DataError
 from .load import load_dataset
-from .pages import PageRenderer, PageSource, split_front_matter
+from .pages import PageRenderer, PageSource
 from .theme import banner_fields
 
 # Appended to Material's search worker so queries with or without Vietnamese diacritics find the same pages.
@@ -38,7 +39,8 @@ class _State:
         except DataError as exc:
             raise PluginError(f"{len(exc.problems)} problem(s) in data/:\n{exc}") from None
         for warning in warnings:
-            log.warning(str(warning))
+            # Info, not warning: `mkdocs build --strict` would abort on a problem the tool has already fixed.
+            log.info(str(warning))
         self.root = root
         self.use_directory_urls = use_directory_urls
         self.renderer = PageRenderer(self.dataset, use_directory_urls)
@@ -120,9 +122,13 @@ def on_pre_page_macros(env: Any) -> None:
         display = abs_src.relative_to(state.root).as_posix() if abs_src else f"docs/{src}"
     except ValueError:
         display = f"{docs_dir.name}/{src}"
+    env.markdown = unicodedata.normalize("NFC", env.markdown)
     offset = 0
     if abs_src and abs_src.is_file():
-        offset = split_front_matter(abs_src.read_text(encoding="utf-8"))[1]
+        # The body is the end of the file: whatever MkDocs stripped before it (front matter in any
+        # style, blank lines) is the difference in line count.
+        raw = abs_src.read_text(encoding="utf-8-sig")
+        offset = max(0, raw.count("\n") - env.markdown.count("\n"))
     source = PageSource(src, display, env.markdown, env.markdown, offset, dict(page.meta or {}))
     _, problems = state.renderer.render(source)
     if problems:

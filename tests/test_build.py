@@ -76,7 +76,7 @@ def test_bad_data_fails_the_build_naming_file_and_line(tmp_path):
 def test_bad_macro_fails_the_build_naming_page_and_line(tmp_path):
     project = copy_project(tmp_path / "project")
     page = project / "docs" / "phan-1" / "kinh-te.md"
-    text = page.read_text(encoding="utf-8")
+    text = "---\ntitle: Kinh tế\n---\n\n\n" + page.read_text(encoding="utf-8")  # MkDocs drops the blank lines
     page.write_text(text.replace('fig("grdp-growth")', 'fig("grdp-growht")', 1), encoding="utf-8")
     line = next(i for i, row in enumerate(page.read_text(encoding="utf-8").splitlines(), 1) if "grdp-growht" in row)
     result = mkdocs_build(project, tmp_path / "site")
@@ -85,3 +85,19 @@ def test_bad_macro_fails_the_build_naming_page_and_line(tmp_path):
     assert (f'docs/phan-1/kinh-te.md:{line}: fig("grdp-growht"): no indicator "grdp-growht" — '
             'did you mean "grdp-growth"?') in output
     assert "Traceback" not in output
+
+
+def test_text_that_is_not_nfc_is_normalised_without_failing_the_strict_build(tmp_path):
+    import unicodedata
+
+    project = copy_project(tmp_path / "project")
+    data = project / "data" / "indicators" / "kinh-te.yaml"
+    data.write_text(unicodedata.normalize("NFD", data.read_text(encoding="utf-8")), encoding="utf-8")
+    page = project / "docs" / "phan-1" / "kinh-te.md"
+    page.write_text(unicodedata.normalize("NFD", page.read_text(encoding="utf-8")), encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "text is not in Unicode NFC form" in result.stderr
+    html = (site / "phan-1" / "kinh-te" / "index.html").read_text(encoding="utf-8")
+    assert unicodedata.is_normalized("NFC", html) and "Tăng trưởng và quy mô" in html

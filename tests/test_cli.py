@@ -63,3 +63,36 @@ def test_status_lists_every_target_with_its_inputs():
     assert lines[0].split()[:4] == ["id", "base", "latest", "target"]
     assert any(line.startswith("grdp-growth ") and "Đã đạt" in line for line in lines)
     assert lines[-1].startswith("status: ") and " targets — " in lines[-1]
+
+
+def test_project_option_after_the_command(tmp_path):
+    result = run_macros(ROOT, "check")  # --project given before the command by run_macros
+    assert result.returncode == 0
+    import subprocess
+    import sys
+    after = subprocess.run([sys.executable, "-m", "macros", "check", "--project", str(ROOT)], cwd=tmp_path,
+                           capture_output=True, text=True, check=False, env={"PYTHONPATH": str(ROOT)})
+    assert after.returncode == 0, after.stderr
+
+
+def test_anchor_pages_must_exist_and_carry_their_tables(tmp_path):
+    project = copy_project(tmp_path / "p")
+    handbook = project / "data" / "handbook.yaml"
+    text = handbook.read_text(encoding="utf-8")
+    line = text.splitlines().index("  documents: van-ban.md") + 1
+    handbook.write_text(text.replace("  indicators: chi-tieu.md", "  indicators: chi-tieux.md")
+                        .replace("  documents: van-ban.md", "  documents: index.md"), encoding="utf-8")
+    result = run_macros(project, "check")
+    assert result.returncode == 1
+    assert 'pages.indicators: no page "chi-tieux.md" in docs/ — did you mean "chi-tieu.md"?' in result.stderr
+    assert (f"data/handbook.yaml:{line}: pages.documents: index.md does not call documents_table()"
+            in result.stderr)
+
+
+def test_windows_line_endings_and_front_matter(tmp_path):
+    project = copy_project(tmp_path / "p")
+    page = project / "docs" / "viet-tat.md"
+    page.write_bytes(("---\r\ndescription: Tăng trưởng 10,5%\r\n---\r\n\r\n"
+                      + page.read_text(encoding="utf-8").replace("\n", "\r\n")).encode("utf-8"))
+    result = run_macros(project, "check")
+    assert result.returncode == 0, result.stderr

@@ -10,7 +10,8 @@ from macros.words import count_words
 
 @pytest.mark.parametrize("text", [
     "Tăng trưởng đạt 10,2% năm 2024.", "gấp 1,5 lần bình quân", "thu 1.234 tỷ đồng", "có 9 đại biểu phát biểu",
-    "mỗi tổ chức chọn 1–2 nhiệm vụ", "tăng 12 %", "chỉ số 3,75",
+    "mỗi tổ chức chọn 1–2 nhiệm vụ", "tăng 12 %", "chỉ số 3,75", "tỷ lệ 3/4 số xã", "10 phần trăm", "5tỷ đồng",
+    "2025 tỷ đồng", "[^1]: Tăng 10,5% so với",
 ])
 def test_figures_in_prose_are_errors(text):
     problems = lint_figures(text, "docs/a.md", offset=2)
@@ -24,7 +25,7 @@ def test_figures_in_prose_are_errors(text):
     "Nghị quyết số 35/2023/UBTVQH15", "Hội nghị lần thứ 22, bão số 3, Đại hội XVIII", "1. Mục một",
     'tăng {{ fig("grdp-growth", 2024) }} so với {{ change("a", 2020, 2024) }}', "`10,5%` trong mã",
     "<!-- ghi chú 10,5% -->", "[xem](chi-tieu.md#a-1.5)", "tháng 12/2024", "đến năm 2025 người dân",
-    "```\n12,5%\n```",
+    "```\n12,5%\n```", "## 2.1 Kinh tế", "Mục 2.1. Kinh tế", "phiên bản 2.0", "giai đoạn 2021–2025 người dân",
 ])
 def test_what_is_not_a_figure(text):
     assert lint_figures(text, "docs/a.md") == []
@@ -39,5 +40,6 @@ def test_lines_are_counted_past_blanked_blocks():
 def test_word_count_counts_prose_and_one_per_macro():
     body = ('# Tiêu đề\n\n!!! note "Ghi chú dài"\n    Bốn chữ ở đây.\n\nTăng {{ fig("a") }} năm nay.\n\n'
             "<!-- không đếm -->\n[liên kết](a.md)\n{{ targets_table() }}\n")
-    # Tiêu đề (2) + Bốn chữ ở đây (4) + Tăng ▪ năm nay (4) + liên kết (2) + ▪ (1)
-    assert count_words(body) == 13
+    # Tiêu đề (2) + "Ghi chú dài" (3) + Bốn chữ ở đây (4) + Tăng ▪ năm nay (4) + liên kết (2) + ▪ (1)
+    assert count_words(body) == 16
+    assert count_words("{% for x in y %}a{% endfor %}") == 1

@@ -115,3 +115,31 @@ def test_no_handbook_file(tmp_path):
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path / "data", tmp_path)
     assert str(info.value).startswith("data/handbook.yaml:1: kind: no file of kind `handbook`")
+
+
+def test_kind_that_is_not_a_word(tmp_path):
+    got = problems_for(tmp_path, {"data/a.yaml": "kind: [1]\n"})
+    assert got[0].startswith("data/a.yaml:1: kind: expected a word, got a list")
+
+
+def test_whole_numbers_must_be_whole(tmp_path):
+    bad = INDICATORS.replace("    decimals: 1\n", "    decimals: 1.0\n").replace("      year: 2025", "      year: 2025.5")
+    got = problems_for(tmp_path, {"data/indicators.yaml": bad})
+    assert got == [
+        "data/indicators.yaml:6: indicators[0].decimals: expected a whole number, got the number 1.0 "
+        "— write a whole number like 2025",
+        "data/indicators.yaml:14: indicators[0].target.year: expected a whole number, got the number 2025.5 "
+        "— write a whole number like 2025",
+    ]
+
+
+def test_year_key_that_is_not_a_year(tmp_path):
+    got = problems_for(tmp_path, {"data/indicators.yaml": INDICATORS.replace("      2021: 5.0", "      202: 5.0")})
+    assert got == ['data/indicators.yaml:10: indicators[0].values.202: "202" is not a year — use a four-digit year such as 2024']
+
+
+def test_schema_problems_still_reported_beside_loading_problems(tmp_path):
+    bad = INDICATORS.replace("      2021: 5.0", "      2021: .nan").replace("    decimals: 1\n", "    decimalz: 1\n")
+    got = problems_for(tmp_path, {"data/indicators.yaml": bad})
+    assert got == ['data/indicators.yaml:6: indicators[0].decimalz: unknown key — did you mean "decimals"?',
+                   "data/indicators.yaml:10: indicators[0].values.2021: .nan is not a finite number — write a number"]

@@ -108,3 +108,46 @@ def test_macros_are_plain_functions(tmp_path):
     macros = Macros(dataset(tmp_path), "index.md")
     assert set(macros.functions()) >= {"fig", "ratio", "targets_table", "documents_table", "status_method"}
     assert "Quy tắc xác định tình trạng" in macros.status_method()
+
+
+def test_markdown_cannot_act_on_data_in_attributes_or_text(tmp_path):
+    import markdown
+
+    hostile = INDICATORS.replace("name: Tăng trưởng",
+                                 'name: "Tốc độ *tăng* `x` [GRDP](https://evil.example)\\n\\n# Tiêu đề chèn"')
+    text, problems = render(tmp_path, 'Tăng {{ fig("growth") }} {{ status("growth") }}', indicators=hostile)
+    assert problems == []
+    page = markdown.markdown(text)
+    assert "evil.example" in page  # shown as text…
+    assert '<a href="https://evil.example' not in page and "<h1>" not in page and "<code>" not in page
+    assert "<em>" not in page
+
+
+def test_abuse_in_a_page_is_a_located_message(tmp_path):
+    body = ("{{ 10.0 ** 400 }}\n"
+            "{{ ''.__class__.__mro__ }}\n"
+            "{{ [][1] }}\n"
+            "{% macro r() %}{{ r() }}{% endmacro %}{{ r() }}\n"
+            "{{ 'a' * 10**9 }}\n"
+            "{{ range(10**9)|list }}\n")
+    for number, line in enumerate(body.splitlines(), start=1):
+        _, problems = render(tmp_path / str(number), line + "\n", offset=10)
+        assert len(problems) >= 1, line
+        assert all(p.line == 11 and p.file == "docs/phan/a.md" for p in problems), [str(p) for p in problems]
+
+
+def test_huge_computed_figures_do_not_crash(tmp_path):
+    big = (INDICATORS + "  - id: tiny\n    name: T\n    unit: \"%\"\n    illustrative: true\n    values:\n"
+           "      2020: 1.0e-14\n      2024: 1.0e-14\n")
+    text, problems = render(tmp_path, '{{ change("growth", 2020, 2024) }} {{ ratio("growth", "tiny", 2024) }}',
+                            indicators=big)
+    assert problems == []
+    assert "1.025.000.000.000.000,0" in text.replace("\u00a0", " ")
+
+
+def test_month_only_dates_are_cited_as_months():
+    from macros.model import Document, Origin, PartialDate
+
+    doc = Document(id="a", type="Kết luận", number="1-KL/TW", issuer="Bộ Chính trị", title="T",
+                   origin=Origin("f", 1), date=PartialDate(2024, 11))
+    assert Macros.citation(doc) == "Kết luận số 1-KL/TW tháng 11/2024 của Bộ Chính trị"

@@ -75,3 +75,12 @@ def test_no_target():
     ind = indicator({2020: 1})
     ind = Indicator(**{**ind.__dict__, "target": None})
     assert assess(ind, 0.95, 3).status is Status.NOT_ASSESSABLE
+
+
+def test_judged_at_the_deadline_not_after():
+    assert status({2020: 1, 2022: 2, 2027: 6}, value=5).status is Status.NOT_MET  # met only after 2025
+    assert status({2020: 1, 2024: 6, 2027: 4}, value=5).status is Status.ACHIEVED  # met in time, fell later
+
+
+def test_latest_range_is_not_assessable():
+    assert status({2020: 5, 2022: 6, 2024: (7.0, 8.0)}).status is Status.NOT_ASSESSABLE

@@ -37,11 +37,15 @@ def test_dates_stay_text_for_the_schema():
     ("a:\n\tb: 1\n", "data/x.yaml:2: (indentation): indented with a tab"),
     ("a: !!python/object/apply:os.system ['ls']\n", "data/x.yaml:1: (tag): tag !!python/object/apply:os.system is not allowed"),
     ("a: !custom 1\n", "data/x.yaml:1: (tag): tag !custom is not allowed"),
-    ("a: b: c\n", "data/x.yaml:1: (yaml): mapping values are not allowed here"),
+    ("a: b: c\n", "data/x.yaml:1: (yaml): mapping values are not allowed"),
     ("a: [1, 2\nb: 3\n", "data/x.yaml:2: (yaml):"),
     ("a: .nan\n", "data/x.yaml:1: a: .nan is not a finite number"),
     ("a: 1\n---\nb: 2\n", "data/x.yaml:2: (file): more than one YAML document"),
     ("<<: {a: 1}\n", "data/x.yaml:1: (file): merge key '<<' is not allowed"),
+    ("a: 010\n", "data/x.yaml:1: a: 010 is not a plain decimal number"),
+    ("a: 1:30\n", "data/x.yaml:1: a: 1:30 is not a plain decimal number"),
+    ("a: 0x1F\n", "data/x.yaml:1: a: 0x1F is not a plain decimal number"),
+    ("a: " + "9" * 5000 + "\n", "data/x.yaml:1: a: cannot read"),
 ])
 def test_broken_input_is_one_located_problem(text, expected):
     assert only_problem(load(text)).startswith(expected)

@@ -316,6 +316,13 @@ def test_no_page_or_stylesheet_names_an_outside_resource(built_site: Path) -> No
     assert not offenders, offenders[:5]
 
 
+def test_no_page_makes_material_fetch_mermaid(built_site: Path) -> None:
+    """Material's bundle loads Mermaid from unpkg.com when a page holds a diagram: none may, unless self-hosted."""
+    with_diagram = [p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html")
+                    if 'class="mermaid"' in p.read_text(encoding="utf-8")]
+    assert not with_diagram, with_diagram
+
+
 # -- accessibility, language, draft banner, phones ----------------------------------------------------
 def test_axe_finds_no_serious_or_critical_violation(browser: Any, base_url: str, pages: list[str],
                                                     metrics: dict[str, Any]) -> None:

@@ -52,11 +52,12 @@ def serve_directory(root: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def launch_chromium(playwright: Any, user_data_dir: Path | None = None) -> Any:
-    """Debian's chromium through Playwright (never a downloaded browser); a fresh profile every time."""
-    if user_data_dir is not None:
-        return playwright.chromium.launch_persistent_context(str(user_data_dir), executable_path=CHROMIUM,
-                                                             args=CHROMIUM_ARGS, headless=True)
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's chromium through Playwright (never a downloaded browser).
+
+    Playwright starts it with a fresh temporary profile (``--user-data-dir`` in a new temporary folder)
+    on every launch, so no cookie, cache or extension of a previous run is involved.
+    """
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 

@@ -76,7 +76,11 @@ def render_pdf(page: Any, url: str) -> bytes:
     # print-site.js fills the table of contents after load; wait for it (bounded by Playwright's timeout).
     page.wait_for_function("document.querySelectorAll('#print-page-toc a').length > 0", timeout=15000)
     page.emulate_media(media="print")
-    return page.pdf(prefer_css_page_size=True, print_background=True, display_header_footer=False)
+    # outline: PDF bookmarks from the headings, so a reader jumps to a section in any PDF viewer (the
+    # printed contents cannot carry page numbers: Chromium has no target-counter()); tagged: a
+    # structured PDF that screen readers can follow.
+    return page.pdf(prefer_css_page_size=True, print_background=True, display_header_footer=False,
+                    outline=True, tagged=True)
 
 
 def print_site(site_dir: Path, out: Path) -> int:

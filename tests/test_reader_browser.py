@@ -473,7 +473,8 @@ def test_print_keeps_sources_banner_and_legible_badges(browser: Any, base_url: s
     assert state["banner"] != "none", state
 
 
-def test_pdf_has_numbered_pages_and_the_draft_line(pdf_bytes: bytes, dataset: Any, metrics: dict[str, Any]) -> None:
+def test_pdf_has_numbered_pages_the_draft_line_and_bookmarks(pdf_bytes: bytes, dataset: Any, pages: list[str],
+                                                              metrics: dict[str, Any]) -> None:
     import io
 
     from pypdf import PdfReader
@@ -487,6 +488,13 @@ def test_pdf_has_numbered_pages_and_the_draft_line(pdf_bytes: bytes, dataset: An
         text = squash.sub("", reader.pages[number - 1].extract_text())
         assert f"Trang{number}/{count}" in text, (number, text[:200])
         assert squash.sub("", dataset.handbook.circulation) in text, number
+
+    def titles(outline: list) -> list[str]:
+        return [t for item in outline for t in (titles(item) if isinstance(item, list) else [item.title])]
+
+    bookmarks = titles(reader.outline)
+    metrics["pdf"]["bookmarks"] = len(bookmarks)
+    assert len(bookmarks) >= len(pages) - 1, bookmarks  # at least one per section page
 
 
 # -- the first visit ------------------------------------------------------------------------------------

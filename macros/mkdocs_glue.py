@@ -98,6 +98,8 @@ def _offline_shim(conf: Any) -> None:
 
 def on_post_build(env: Any) -> None:
     """Make Material's search diacritic-insensitive by appending the fold to its search worker."""
+    if not any(name.split("/")[-1] == "search" for name in env.conf["plugins"]):
+        return  # a handbook built without search has no worker to patch
     workers = sorted((Path(env.conf["site_dir"]) / "assets" / "javascripts" / "workers").glob("search.*.js"))
     if len(workers) != 1:
         raise PluginError(f"expected one Material search worker, found {[w.name for w in workers]} — "

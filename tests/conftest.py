@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Session fixtures for browser tests (loopback server, chromium) live in their own module.
+pytest_plugins = ["tests.browser_fixtures"]
 
 
 def copy_project(dest: Path) -> Path:

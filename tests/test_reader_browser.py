@@ -1,6 +1,6 @@
 """The reader's handbook in a real browser: Debian's chromium driven by Playwright, on 127.0.0.1 only.
 
-One build per session (``built_site``), one loopback server and one browser for the whole module. Each
+One build, one loopback server and one browser per session (tests/browser_fixtures.py). Each
 test states what a cadre would notice: search that ignores missing diacritics, nothing fetched from
 outside the intranet, no serious accessibility faults, nothing wider than a phone, a printable PDF.
 Measurements (query pass rate, off-site requests, axe results, first-visit transfer, PDF pages) go to
@@ -27,7 +27,7 @@ import pytest
 
 from macros.fmt import format_value
 from macros.load import load_dataset
-from macros.pdf import PRINT_PAGE, count_pdf_pages, launch_chromium, render_pdf, serve_directory
+from macros.pdf import PRINT_PAGE, count_pdf_pages, render_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -40,24 +40,6 @@ SEARCH_INPUT = "input.md-search__input"
 
 
 # -- fixtures -------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def base_url(built_site: Path) -> Iterator[str]:
-    with serve_directory(built_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright  # a dev requirement: missing, the suite fails, never skips
-
-    with sync_playwright() as pw:
-        instance = launch_chromium(pw)
-        try:
-            yield instance
-        finally:
-            instance.close()
-
-
 @pytest.fixture(scope="module")
 def metrics() -> Iterator[dict[str, Any]]:
     """Figures for the closing note, written once the module's tests have run."""
@@ -177,10 +159,10 @@ QUERIES: list[tuple[str, str, int]] = [
 
 
 @pytest.fixture(scope="module")
-def search_page(browser: Any, base_url: str) -> Iterator[Any]:
-    context = new_context(browser, base_url)
+def search_page(chromium: Any, site_url: str) -> Iterator[Any]:
+    context = new_context(chromium, site_url)
     page = context.new_page()
-    page.goto(base_url, wait_until="load")
+    page.goto(site_url, wait_until="load")
     yield page
     context.close()
 
@@ -286,11 +268,11 @@ def test_results_highlight_the_accented_words(search_page: Any) -> None:
     assert any(fold(m).lower() == "tang" and m.lower() != "tang" for m in marked), marked
 
 
-def test_the_page_opened_from_a_result_marks_the_accented_words(browser: Any, base_url: str) -> None:
+def test_the_page_opened_from_a_result_marks_the_accented_words(chromium: Any, site_url: str) -> None:
     """A result link carries the folded query (?h=tang+truong); the page still marks "tăng trưởng"."""
-    context = new_context(browser, base_url)
+    context = new_context(chromium, site_url)
     page = context.new_page()
-    page.goto(base_url + "phan-1/kinh-te/?h=tang+truong", wait_until="load")
+    page.goto(site_url + "phan-1/kinh-te/?h=tang+truong", wait_until="load")
     page.wait_for_function("document.querySelectorAll('.md-content mark').length > 0", timeout=10000)
     marked = {m.lower() for m in page.eval_on_selector_all(".md-content mark", "els => els.map(e => e.textContent)")}
     context.close()
@@ -298,15 +280,15 @@ def test_the_page_opened_from_a_result_marks_the_accented_words(browser: Any, ba
 
 
 # -- nothing leaves the intranet -------------------------------------------------------------------------
-def test_no_request_leaves_the_site(browser: Any, base_url: str, pages: list[str], metrics: dict[str, Any]) -> None:
+def test_no_request_leaves_the_site(chromium: Any, site_url: str, pages: list[str], metrics: dict[str, Any]) -> None:
     offsite: list[str] = []
-    context = new_context(browser, base_url, offsite=offsite)
+    context = new_context(chromium, site_url, offsite=offsite)
     page = context.new_page()
     for path in pages:
-        page.goto(base_url + path, wait_until="load")
+        page.goto(site_url + path, wait_until="load")
         page.wait_for_load_state("networkidle")
     # The search worker, its language scripts and the index load on demand: use search once.
-    page.goto(base_url, wait_until="load")
+    page.goto(site_url, wait_until="load")
     assert result_pages(page, "tang truong")
     context.close()
     metrics["offsite_requests"] = {"count": len(set(offsite)), "urls": sorted(set(offsite)), "pages": len(pages)}
@@ -336,18 +318,18 @@ def test_no_page_makes_material_fetch_mermaid(built_site: Path) -> None:
 
 
 # -- accessibility, language, draft banner, phones ----------------------------------------------------
-def test_axe_finds_no_serious_or_critical_violation(browser: Any, base_url: str, pages: list[str],
+def test_axe_finds_no_serious_or_critical_violation(chromium: Any, site_url: str, pages: list[str],
                                                     metrics: dict[str, Any]) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    context = new_context(browser, base_url)
+    context = new_context(chromium, site_url)
     page = context.new_page()
     impacts: Counter[str] = Counter()
     rules: Counter[str] = Counter()
     serious = []
     for path in pages:
-        page.goto(base_url + path, wait_until="load")
+        page.goto(site_url + path, wait_until="load")
         for violation in axe.run(page).response["violations"]:
             impacts[violation["impact"]] += len(violation["nodes"])
             rules[f'{violation["id"]} ({violation["impact"]})'] += len(violation["nodes"])
@@ -358,13 +340,13 @@ def test_axe_finds_no_serious_or_critical_violation(browser: Any, base_url: str,
     assert not serious, serious
 
 
-def test_every_page_is_vietnamese_and_shows_the_draft_banner(browser: Any, base_url: str, pages: list[str],
+def test_every_page_is_vietnamese_and_shows_the_draft_banner(chromium: Any, site_url: str, pages: list[str],
                                                              dataset: Any) -> None:
     hb = dataset.handbook
-    context = new_context(browser, base_url)
+    context = new_context(chromium, site_url)
     page = context.new_page()
     for path in pages:
-        page.goto(base_url + path, wait_until="load")
+        page.goto(site_url + path, wait_until="load")
         assert page.evaluate("document.documentElement.lang") == "vi", path
         banner = page.locator(".md-banner .hb-draft")
         assert banner.is_visible(), path
@@ -374,12 +356,12 @@ def test_every_page_is_vietnamese_and_shows_the_draft_banner(browser: Any, base_
     context.close()
 
 
-def test_no_page_scrolls_sideways_on_a_phone(browser: Any, base_url: str, pages: list[str]) -> None:
-    context = new_context(browser, base_url, viewport=PHONE)
+def test_no_page_scrolls_sideways_on_a_phone(chromium: Any, site_url: str, pages: list[str]) -> None:
+    context = new_context(chromium, site_url, viewport=PHONE)
     page = context.new_page()
     wide = []
     for path in pages:
-        page.goto(base_url + path, wait_until="load")
+        page.goto(site_url + path, wait_until="load")
         sizes = page.evaluate("({scroll: document.documentElement.scrollWidth, "
                               "client: document.documentElement.clientWidth})")
         if sizes["scroll"] > sizes["client"]:
@@ -388,10 +370,10 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, base_url: str, pages:
     assert not wide, wide
 
 
-def test_wide_tables_scroll_inside_themselves_on_a_phone(browser: Any, base_url: str, dataset: Any) -> None:
-    context = new_context(browser, base_url, viewport=PHONE)
+def test_wide_tables_scroll_inside_themselves_on_a_phone(chromium: Any, site_url: str, dataset: Any) -> None:
+    context = new_context(chromium, site_url, viewport=PHONE)
     page = context.new_page()
-    page.goto(base_url + dataset.handbook.indicators_page.removesuffix(".md") + "/", wait_until="load")
+    page.goto(site_url + dataset.handbook.indicators_page.removesuffix(".md") + "/", wait_until="load")
     frames = page.evaluate("""[...document.querySelectorAll('.hb-table-wrap, .hb-table-wrap > table')].map(w => ({
         scroll: w.scrollWidth, client: w.clientWidth, overflow: getComputedStyle(w).overflowX}))""")
     context.close()
@@ -401,10 +383,10 @@ def test_wide_tables_scroll_inside_themselves_on_a_phone(browser: Any, base_url:
 
 
 # -- charts ---------------------------------------------------------------------------------------------
-def test_charts_render_with_text_alternative_and_numbers(browser: Any, base_url: str, dataset: Any) -> None:
-    context = new_context(browser, base_url)
+def test_charts_render_with_text_alternative_and_numbers(chromium: Any, site_url: str, dataset: Any) -> None:
+    context = new_context(chromium, site_url)
     page = context.new_page()
-    page.goto(base_url + dataset.handbook.indicators_page.removesuffix(".md") + "/", wait_until="load")
+    page.goto(site_url + dataset.handbook.indicators_page.removesuffix(".md") + "/", wait_until="load")
     charts = page.evaluate("""[...document.querySelectorAll('figure.hb-chart')].map(f => {
         const svg = f.querySelector('svg[role=img]');
         const box = svg.getBoundingClientRect();
@@ -425,28 +407,28 @@ def test_charts_render_with_text_alternative_and_numbers(browser: Any, base_url:
 
 # -- print and PDF --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def pdf_bytes(browser: Any, base_url: str) -> bytes:
-    context = new_context(browser, base_url)
-    pdf = render_pdf(context.new_page(), base_url + PRINT_PAGE)
+def pdf_bytes(chromium: Any, site_url: str) -> bytes:
+    context = new_context(chromium, site_url)
+    pdf = render_pdf(context.new_page(), site_url + PRINT_PAGE)
     context.close()
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "handbook.pdf").write_bytes(pdf)
     return pdf
 
 
-def test_print_page_has_cover_contents_and_every_section_in_order(browser: Any, base_url: str, dataset: Any,
+def test_print_page_has_cover_contents_and_every_section_in_order(chromium: Any, site_url: str, dataset: Any,
                                                                   pages: list[str]) -> None:
     hb = dataset.handbook
-    context = new_context(browser, base_url)
+    context = new_context(chromium, site_url)
     page = context.new_page()
-    page.goto(base_url + PRINT_PAGE, wait_until="load")
+    page.goto(site_url + PRINT_PAGE, wait_until="load")
     page.wait_for_function("document.querySelectorAll('#print-page-toc a').length > 0")
     cover = page.locator("#print-site-cover-page").inner_text()
     for field in (hb.status, hb.circulation, hb.version, hb.title[:40]):
         assert field in " ".join(cover.split()), (field, cover)
     toc_links = page.eval_on_selector_all("#print-page-toc a", "els => els.length")
     sections = page.eval_on_selector_all("#print-site-page section.print-page[id]", "els => els.map(e => e.id)")
-    page.goto(base_url, wait_until="load")
+    page.goto(site_url, wait_until="load")
     nav = page.eval_on_selector_all("nav.md-nav--primary a.md-nav__link[href]", "els => els.map(e => e.href)")
     context.close()
     # print-site names each page's section after its URL: "phan-1/kinh-te/" → "phan-1-kinh-te", home → "index".
@@ -462,10 +444,10 @@ def test_print_page_has_cover_contents_and_every_section_in_order(browser: Any, 
     assert toc_links >= len(expected)
 
 
-def test_print_keeps_sources_banner_and_legible_badges(browser: Any, base_url: str) -> None:
-    context = new_context(browser, base_url)
+def test_print_keeps_sources_banner_and_legible_badges(chromium: Any, site_url: str) -> None:
+    context = new_context(chromium, site_url)
     page = context.new_page()
-    page.goto(base_url + PRINT_PAGE, wait_until="load")
+    page.goto(site_url + PRINT_PAGE, wait_until="load")
     page.emulate_media(media="print")
     state = page.evaluate("""(() => {
         const fig = document.querySelector('.hb-fig[data-print-note]');
@@ -510,14 +492,14 @@ def test_pdf_has_numbered_pages_the_draft_line_and_bookmarks(pdf_bytes: bytes, d
 
 
 # -- the first visit ------------------------------------------------------------------------------------
-def test_first_visit_transfer_is_measured(browser: Any, base_url: str, built_site: Path,
+def test_first_visit_transfer_is_measured(chromium: Any, site_url: str, built_site: Path,
                                           metrics: dict[str, Any]) -> None:
     """What a first visit to the home page fetches, raw and as gzip would send it (nginx gzips text)."""
-    context = new_context(browser, base_url)
+    context = new_context(chromium, site_url)
     page = context.new_page()
     fetched: dict[str, int] = {}
     context.on("requestfinished", lambda req: fetched.setdefault(req.url, 0))  # the search worker's too
-    page.goto(base_url, wait_until="load")
+    page.goto(site_url, wait_until="load")
     page.wait_for_load_state("networkidle")
     context.close()
     raw = compressed = 0
@@ -534,22 +516,22 @@ def test_first_visit_transfer_is_measured(browser: Any, base_url: str, built_sit
 
 
 # -- screenshots ----------------------------------------------------------------------------------------
-def test_screenshots_for_review(browser: Any, base_url: str) -> None:
+def test_screenshots_for_review(chromium: Any, site_url: str) -> None:
     """Home, a section, a search result and the print page, on a desktop and on a phone (not committed)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        context = new_context(browser, base_url, viewport=viewport)
+        context = new_context(chromium, site_url, viewport=viewport)
         page = context.new_page()
-        page.goto(base_url, wait_until="load")
+        page.goto(site_url, wait_until="load")
         page.screenshot(path=str(SHOTS / f"home-{name}.png"))
-        page.goto(base_url + "phan-1/kinh-te/", wait_until="load")
+        page.goto(site_url + "phan-1/kinh-te/", wait_until="load")
         page.screenshot(path=str(SHOTS / f"section-{name}.png"))
-        page.goto(base_url, wait_until="load")
+        page.goto(site_url, wait_until="load")
         if name == "phone":
             page.click("label.md-header__button[for=__search]")
         assert result_pages(page, "tang truong")
         page.screenshot(path=str(SHOTS / f"search-{name}.png"))
-        page.goto(base_url + PRINT_PAGE, wait_until="load")
+        page.goto(site_url + PRINT_PAGE, wait_until="load")
         page.emulate_media(media="print")
         page.screenshot(path=str(SHOTS / f"print-{name}.png"))
         context.close()
@@ -583,9 +565,9 @@ def test_offline_build_links_resolve_to_files(offline_site: Path) -> None:
     assert not broken, broken[:10]
 
 
-def test_offline_build_searches_from_the_file_system(browser: Any, offline_site: Path) -> None:
+def test_offline_build_searches_from_the_file_system(chromium: Any, offline_site: Path) -> None:
     outside: list[str] = []
-    context = browser.new_context(viewport=DESKTOP)
+    context = chromium.new_context(viewport=DESKTOP)
     context.on("request", lambda req: outside.append(req.url) if not req.url.startswith(("file:", "data:", "blob:",
                                                                                        "about:")) else None)
     context.route(re.compile(r"^https?://"), lambda route: route.abort())

@@ -49,8 +49,15 @@
   var PLAIN_WILDCARD = /^([^+\-~^:*\s]+)\*$/
   var search = lunr.Index.prototype.search
   lunr.Index.prototype.search = function (query) {
-    var typed = String(query).split(/\s+/).filter(function (term) {
-      return term && term.charAt(0) !== "-"
+    // The words typed, folded and bare ("tăng*" → "tang"), for weighing headings below.
+    var typed = []
+    String(query).split(/\s+/).forEach(function (clause) {
+      if (!clause || clause.charAt(0) === "-") return
+      clause = clause.replace(/^\+/, "").replace(/[~^]\d*$/, "").replace(/\*+/g, "")
+      clause.split(lunr.tokenizer.separator).forEach(function (term) {
+        term = foldToken(term).toLowerCase()
+        if (term && typed.indexOf(term) < 0) typed.push(term)
+      })
     })
     var terms = String(query).split(/\s+/).map(function (term) {
       var match = PLAIN_WILDCARD.exec(term)
@@ -66,11 +73,14 @@
       var vector = vectors["title/" + results[i].ref]
       var inTitle = vector ? vector.elements.length / 2 : 0
       if (!inTitle || !typed.length) continue
-      var matched = 0, metadata = results[i].matchData.metadata
+      var keys = [], metadata = results[i].matchData.metadata
       for (var term in metadata)
-        if (metadata[term].title) matched++
-      matched = Math.min(matched, inTitle, typed.length)
-      var cover = (matched / inTitle) * (matched / typed.length)
+        if (metadata[term].title) keys.push(term)
+      if (!keys.length) continue
+      var found = typed.filter(function (word) {
+        return keys.some(function (key) { return key.indexOf(word) === 0 })
+      }).length
+      var cover = Math.min(keys.length / inTitle, 1) * (found / typed.length)
       results[i].score *= 1 + HEADING_BOOST * cover * cover
     }
     return results.sort(function (a, b) { return b.score - a.score })

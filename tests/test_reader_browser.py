@@ -577,3 +577,16 @@ def test_offline_build_searches_from_the_file_system(chromium: Any, offline_site
     context.close()
     assert any(p.endswith("kinh-te.html") for p in found[:3]), found
     assert not outside, outside
+
+
+def test_make_pdf_command_prints_the_built_site(built_site: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """`make pdf` runs `python -m macros.pdf`: it serves the site itself and reports the page count it wrote."""
+    from macros.pdf import main
+
+    out = tmp_path / "handbook.pdf"
+    assert main(["--site-dir", str(built_site), "--out", str(out)]) == 0
+    pages = count_pdf_pages(out.read_bytes())
+    assert f"{pages} pages" in capsys.readouterr().out
+    assert pages >= 10
+    assert main(["--site-dir", str(tmp_path / "nothing-built"), "--out", str(out)]) == 1

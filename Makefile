@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # Debian packages the browser and server tests drive (never a downloaded browser).
 SYSTEM_PACKAGES := chromium nginx
 
-.PHONY: setup serve build check stats test lint system-deps clean
+.PHONY: setup serve build check stats test lint system-deps clean pdf offline
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ check: $(STAMP)
 stats: $(STAMP)
 	$(PY) -m macros stats
 
+# The whole handbook as one PDF (cover, contents, page numbers), printed by headless chromium.
+pdf: build system-deps
+	$(PY) -m macros.pdf --site-dir site --out build/handbook.pdf
+
+# A second build to read from the file system (open site-offline/index.html): no server needed.
+offline: $(STAMP)
+	HANDBOOK_OFFLINE=true $(PY) -m macros build --site-dir site-offline
+
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
@@ -46,4 +54,4 @@ test: $(STAMP) system-deps lint
 	$(PY) -m pytest
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site site-offline build .pytest_cache

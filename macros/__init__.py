@@ -16,3 +16,9 @@ def on_pre_page_macros(env):  # noqa: ANN001
     from .mkdocs_glue import on_pre_page_macros as _hook
 
     _hook(env)
+
+
+def on_post_build(env):  # noqa: ANN001
+    from .mkdocs_glue import on_post_build as _hook
+
+    _hook(env)

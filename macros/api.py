@@ -16,6 +16,7 @@ from functools import wraps
 from typing import Any
 
 from . import html as h
+from .charts import line_chart, sparkline
 from .collate import vi_sorted
 from .errors import MacroError, suggest
 from .fmt import attach_unit, format_date, format_number, format_ratio, format_value
@@ -26,7 +27,7 @@ ILLUSTRATIVE = "minh hoạ"
 ILLUSTRATIVE_NOTE = "Số liệu minh hoạ, không phải số liệu chính thức"
 MACRO_NAMES = ("fig", "target", "status", "ratio", "diff", "share", "change", "doc", "items", "key_figures",
                "targets_table", "indicators_table", "documents_table", "abbreviations", "sources_list",
-               "status_method", "meta")
+               "status_method", "meta", "chart", "charts", "dashboard")
 
 
 def page_url(src_path: str, use_directory_urls: bool = True) -> str:
@@ -142,12 +143,24 @@ class Macros:
             self._assessments[ind.id] = assess(ind, hb.on_track_ratio, hb.min_points)
         return self._assessments[ind.id]
 
-    def _figure(self, shown: str, tooltip: str, anchor: str, illustrative: bool, extra_class: str = "") -> str:
+    def print_note(self, source_ids: list[str | None]) -> str | None:
+        """The short source a printed figure carries ("Tổng cục Thống kê, 06/01/2025"); None if none is cited.
+
+        Paper has no tooltip, so print shows this after the figure; an illustrative figure already says
+        "minh hoạ" in the text, and repeating the indicator's name would double the page's length.
+        """
+        notes = [f"{src.publisher}, {format_date(src.date)}" for sid in dict.fromkeys(source_ids)
+                 if (src := self.ds.sources.get(sid or "")) is not None]
+        return "Nguồn: " + "; ".join(notes) if notes else None
+
+    def _figure(self, shown: str, tooltip: str, anchor: str, illustrative: bool, extra_class: str = "",
+                sources: list[str | None] | None = None) -> str:
         """A figure as the reader sees it: linked to its row, source in the tooltip, "minh hoạ" if so."""
         classes = "hb-fig" + (" hb-fig--illustrative" if illustrative else "") + extra_class
         link = h.tag("a", h.text(shown), href=self._link(self.ds.handbook.indicators_page, anchor), title=tooltip)
         note = " " + self._illustrative_mark() if illustrative else ""
-        return h.tag("span", link + note, class_=classes, data_source=tooltip)
+        return h.tag("span", link + note, class_=classes, data_source=tooltip,
+                     data_print_note=self.print_note(sources or []))
 
     @staticmethod
     def _illustrative_mark() -> str:
@@ -161,7 +174,7 @@ class Macros:
         y = self._year(ind, year)
         shown = format_value(ind.values[y], ind.unit, self._decimals(decimals, ind.decimals), with_unit=bool(unit))
         tooltip = f"{ind.name}, năm {y} — {self.source_text(ind.source)}"
-        return self._figure(shown, tooltip, f"ind-{ind.id}", ind.illustrative)
+        return self._figure(shown, tooltip, f"ind-{ind.id}", ind.illustrative, sources=[ind.source])
 
     @_macro
     def target(self, id: str, full: bool = False) -> str:
@@ -176,7 +189,7 @@ class Macros:
         source = self.source_text(t.source or ind.source)
         illustrative = t.source is None and ind.illustrative
         tooltip = f"Mục tiêu {ind.name} năm {t.year}: {sign}{format_value(t.value, ind.unit, ind.decimals)} — {source}"
-        return self._figure(shown, tooltip, f"tgt-{ind.id}", illustrative)
+        return self._figure(shown, tooltip, f"tgt-{ind.id}", illustrative, sources=[t.source or ind.source])
 
     @_macro
     def status(self, id: str) -> str:
@@ -213,7 +226,8 @@ class Macros:
     def _computed(self, shown: str, what: str, inputs: list[Indicator], anchor_ind: Indicator) -> str:
         sources = "; ".join(dict.fromkeys(self.source_text(i.source) for i in inputs))
         illustrative = any(i.illustrative for i in inputs)
-        return self._figure(shown, f"{what} — {sources}", f"ind-{anchor_ind.id}", illustrative, " hb-fig--computed")
+        return self._figure(shown, f"{what} — {sources}", f"ind-{anchor_ind.id}", illustrative, " hb-fig--computed",
+                            sources=[i.source for i in inputs])
 
     @_macro
     def ratio(self, a: str, b: str | None = None, year: int | None = None, decimals: int = 1) -> str:
@@ -446,6 +460,74 @@ class Macros:
         rows = [({}, [self._badge(Assessment(s, rules[s])), h.text(rules[s])]) for s in Status]
         return h.table(["Tình trạng", "Điều kiện"], rows, caption="Quy tắc xác định tình trạng",
                        class_="hb-table hb-method")
+
+    # -- charts -----------------------------------------------------------------------------------
+    def _chart(self, ind: Indicator) -> str:
+        """A chart with its numbers in a table beside it and its source note under it (also in print)."""
+        a = self.assessment(ind) if ind.target else None
+        rows = [({}, [str(y), self._value_cell(ind, y)]) for y in ind.years]
+        if ind.target is not None:
+            t = ind.target
+            sign = "≥ " if t.direction == "at_least" else "≤ "
+            rows.append(({"class": "hb-chart__target-row"},
+                         [h.text(f"Mục tiêu {t.year}"), h.text(sign + format_value(t.value, ind.unit, ind.decimals))]))
+        table = h.table(["Năm", f"Giá trị ({ind.unit})" if ind.unit else "Giá trị"], rows,
+                        caption=f"Số liệu: {ind.name}", class_="hb-table hb-chart__table")
+        caption = h.tag("strong", h.text(ind.name))
+        if a is not None:
+            caption += " " + self._badge(a, f"tgt-{ind.id}")
+        note_class = "hb-chart__source" + (" hb-illus-note" if ind.illustrative else "")
+        caption += "<br>" + h.tag("span", h.text(self.source_text(ind.source)), class_=note_class)
+        return h.tag("figure", line_chart(ind, a) + table + h.tag("figcaption", caption),
+                     class_="hb-chart", id=f"chart-{ind.id}")
+
+    @staticmethod
+    def _has_history(ind: Indicator) -> bool:
+        return len(ind.values) >= 2
+
+    @_macro
+    def chart(self, id: str) -> str:
+        ind = self._indicator(id)
+        if not self._has_history(ind):
+            raise self._fail(f'"{ind.id}" has {len(ind.values)} value(s); a chart needs at least two years',
+                             "use fig() for a single figure")
+        return self._chart(ind)
+
+    @_macro
+    def charts(self) -> str:
+        """A chart for every target with a history (two years or more), in data order."""
+        out = [self._chart(ind) for ind in self.ds.indicators.values() if ind.target and self._has_history(ind)]
+        return "\n".join(out)
+
+    @_macro
+    def dashboard(self) -> str:
+        """Key figures as cards with a sparkline each, and every number of them in a table beside the cards."""
+        cards, rows = [], []
+        for ind in self.ds.indicators.values():
+            if not ind.key:
+                continue
+            a = self.assessment(ind) if ind.target else None
+            y = ind.latest_year
+            body = [h.tag("span", h.text(ind.name), class_="hb-card__name"),
+                    h.tag("span", self.fig.__wrapped__(self, ind.id), class_="hb-card__value"),
+                    h.tag("span", f"năm {y}", class_="hb-card__year")]
+            if a is not None:
+                body.append(self._badge(a, f"tgt-{ind.id}"))
+            if self._has_history(ind):
+                body.append(sparkline(ind, a))
+            cards.append(h.tag("li", "\n".join(body), class_="hb-card"))
+            target = ""
+            if ind.target is not None:
+                sign = "≥ " if ind.target.direction == "at_least" else "≤ "
+                target = h.text(f"{sign}{format_value(ind.target.value, ind.unit, ind.decimals)} ({ind.target.year})")
+            values = " · ".join(f"{yr}: {self._value_cell(ind, yr)}" for yr in ind.years)
+            rows.append(({}, [h.text(ind.name), values, target or "—",
+                              self._badge(a) if a is not None else "—"]))
+        if not cards:
+            raise self._fail("no indicator is marked `key: true`", "mark the key figures in data/indicators")
+        table = h.table(["Chỉ tiêu", "Giá trị theo năm", "Mục tiêu", "Tình trạng"], rows,
+                        caption="Số liệu của các con số chính", class_="hb-table hb-dashboard__table")
+        return h.tag("div", h.tag("ul", "\n".join(cards), class_="hb-cards") + table, class_="hb-dashboard")
 
     # -- registration ---------------------------------------------------------------------------
     def functions(self) -> dict[str, Callable[..., str]]:

@@ -116,7 +116,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if result.returncode != 0:
         print(f"build: failed after {seconds:.1f} s (mkdocs exit {result.returncode})")
         return 1
-    pages = sum(1 for _ in site_dir.rglob("index.html"))
+    # Pages are index.html files, or NAME.html in a build for the file system (no directory URLs).
+    pages = sum(1 for p in site_dir.rglob("*.html") if "assets" not in p.parts and p.name != "404.html")
     print(f"build: {pages} pages written to {site_dir} in {seconds:.1f} s")
     return 0
 

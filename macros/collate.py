@@ -2,15 +2,19 @@
 
 Code-point order puts "Đ" after "Z" and "ă" after "z". Vietnamese dictionaries order letters
 a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y, compare words letter by letter first and only
-then by tone (none, huyền, hỏi, ngã, sắc, nặng). This is that rule, small enough to own (a full ICU
-dependency would need a system library for one sort).
+then by tone (none, huyền, hỏi, ngã, sắc, nặng). This is that rule, as CLDR's Vietnamese tailoring states
+it (``&A<ă<â &D<đ &E<ê &O<ô<ơ &U<ư``, tones at the secondary level): the Latin letters Vietnamese does not
+use (f, j, w, z, as in "FDI") keep their Latin places, digits come before letters, and spaces and
+punctuation before both. Small enough to own (a full ICU dependency would need a system library for one
+sort).
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+# The Vietnamese alphabet with the Latin letters it lacks (f, j, w, z) in their Latin places, as CLDR does.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
 # Tone marks and their rank; breve, circumflex and horn instead make a distinct letter.
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
@@ -38,8 +42,10 @@ def _letters_and_tones(word: str) -> tuple[list[tuple[int, str]], list[int]]:
         if unicodedata.combining(ch):
             continue
         rank = _LETTER_RANK.get(ch)
-        # Letters outside the Vietnamese alphabet (f, j, w, z, digits) sort by code point after a-y's span.
-        letters.append((rank if rank is not None else 100 + ord(ch), ch))
+        if rank is None:
+            # Digits before letters, spaces and punctuation before digits; any other letter after z.
+            rank = -10 + int(ch) if ch.isdigit() and ch.isascii() else (100 + ord(ch) if ch.isalpha() else -20)
+        letters.append((rank, ch))
         tones.append(0)
     return letters, tones
 

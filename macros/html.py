@@ -39,9 +39,11 @@ def tag(name: str, content: str = "", **attributes: object) -> str:
 def table(headers: list[str], rows: list[tuple[dict, list[str]]], caption: str | None = None,
           class_: str = "hb-table") -> str:
     """A scrollable table: headers are plain text, each row is (row attributes, cells of safe HTML)."""
-    head = "".join(f'<th scope="col">{text(h)}</th>' for h in headers)
-    body = "".join(
-        tag("tr", "".join(f"<td>{cell}</td>" for cell in cells), **row_attrs) for row_attrs, cells in rows
+    # Newlines between cells and rows: the search indexer joins text nodes, so "10,2%" and the next
+    # cell's "Số liệu" would otherwise be indexed as one word.
+    head = "\n".join(f'<th scope="col">{text(h)}</th>' for h in headers)
+    body = "\n".join(
+        tag("tr", "\n".join(f"<td>{cell}</td>" for cell in cells), **row_attrs) for row_attrs, cells in rows
     )
     cap = f"<caption>{text(caption)}</caption>" if caption else ""
     # The class sits on the wrapper: Material styles only `table:not([class])`, and the wrapper is what

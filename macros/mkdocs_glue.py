@@ -19,6 +19,13 @@ from .api import MACRO_NAMES, Macros
 from .errors import DataError
 from .load import load_dataset
 from .pages import PageRenderer, PageSource
+from .theme import banner_fields
+
+# Appended to Material's search worker so queries with or without Vietnamese diacritics find the same pages.
+SEARCH_FOLD_JS = Path(__file__).parent / "assets" / "search-fold.js"
+SEARCH_FOLD_MARK = "/* handbook: diacritic-insensitive search */"
+# Served from the site (theme override), never from a CDN, for pages opened from the file system.
+IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker.js"
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -38,6 +45,13 @@ class _State:
         self.use_directory_urls = use_directory_urls
         self.renderer = PageRenderer(self.dataset, use_directory_urls)
         self._macros: dict[str, Macros] = {}
+
+    def sync_urls(self, use_directory_urls: bool) -> None:
+        """Follow the final URL style: a plugin configured after us (Material's offline) may turn directory URLs off."""
+        if use_directory_urls != self.use_directory_urls:
+            self.use_directory_urls = use_directory_urls
+            self.renderer = PageRenderer(self.dataset, use_directory_urls)
+            self._macros.clear()
 
     def macros_for(self, src: str) -> Macros:
         if src not in self._macros:
@@ -64,10 +78,44 @@ def define_env(env: Any) -> None:
     for name in MACRO_NAMES:
         env.macro(bind(name), name)
 
+    # The draft banner, print cover and running print header read these (overrides/main.html).
+    env.conf["extra"]["handbook"] = banner_fields(state.dataset.handbook)
+    _offline_shim(env.conf)
+
+
+def _offline_shim(conf: Any) -> None:
+    """With Material's offline plugin on, serve the iframe-worker shim from the site, not from unpkg.com.
+
+    The offline plugin adds ``https://unpkg.com/iframe-worker/shim`` to ``extra.polyfills`` unless a
+    polyfill naming iframe-worker is already there; mkdocs-macros configures before it, so ours wins.
+    """
+    for name, plugin in conf["plugins"].items():
+        if name.endswith("offline") and getattr(plugin, "config", {}).get("enabled"):
+            polyfills = conf["extra"].setdefault("polyfills", [])
+            if IFRAME_WORKER_SHIM not in polyfills:
+                polyfills.append(IFRAME_WORKER_SHIM)
+
+
+def on_post_build(env: Any) -> None:
+    """Make Material's search diacritic-insensitive by appending the fold to its search worker."""
+    if not any(name.split("/")[-1] == "search" for name in env.conf["plugins"]):
+        return  # a handbook built without search has no worker to patch
+    workers = sorted((Path(env.conf["site_dir"]) / "assets" / "javascripts" / "workers").glob("search.*.js"))
+    if len(workers) != 1:
+        raise PluginError(f"expected one Material search worker, found {[w.name for w in workers]} — "
+                          "has Material changed its layout? See macros/assets/search-fold.js")
+    worker = workers[0]
+    code = worker.read_text(encoding="utf-8")
+    if SEARCH_FOLD_MARK in code:
+        return
+    fold = SEARCH_FOLD_JS.read_text(encoding="utf-8")
+    worker.write_text(f"{code}\n{SEARCH_FOLD_MARK}\n{fold}", encoding="utf-8")
+
 
 def on_pre_page_macros(env: Any) -> None:
     """Resolve every macro call of the page with the core first; fail the build with located lines."""
     state: _State = env.variables["_handbook_state"]
+    state.sync_urls(bool(env.conf["use_directory_urls"]))
     page = env.page
     src = page.file.src_uri
     docs_dir = Path(env.conf["docs_dir"]).resolve()

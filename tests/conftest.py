@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Session fixtures for browser tests (loopback server, chromium) live in their own module.
+pytest_plugins = ["tests.browser_fixtures"]
 
 
 def copy_project(dest: Path) -> Path:
     """A throwaway copy of the project (docs, data, mkdocs.yml, macros) that a test may break."""
-    for name in ("docs", "data", "macros"):
-        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("docs", "data", "macros", "overrides"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("mkdocs.yml",):
         shutil.copy2(ROOT / name, dest / name)
     if (ROOT / "deploy").is_dir():  # the nginx snippet whose CSP hashes `publish` checks

@@ -8,7 +8,8 @@ import sys
 from .conftest import ROOT
 
 CORE = ["api", "check", "cli", "collate", "errors", "fmt", "html", "lint", "load", "model", "pages", "schema",
-        "status", "validate", "words", "yamlsafe", "drafts", "release", "sitecheck", "publish"]
+        "status", "validate", "words", "yamlsafe", "drafts", "release", "sitecheck", "publish", "charts", "theme",
+        "pdf"]
 
 
 def test_core_modules_import_no_mkdocs():

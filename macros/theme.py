@@ -1,0 +1,44 @@
+"""What the theme shows from data: the draft banner, the print cover and the running print header.
+
+Pure Python (no MkDocs): the glue puts :func:`banner_fields` into ``config.extra.handbook`` so that
+``overrides/main.html`` and the print cover read the draft status, circulation, version and date from
+``data/handbook.yaml`` rather than from text typed into templates.
+"""
+
+from __future__ import annotations
+
+from .fmt import format_date
+from .model import Handbook
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal for ``content:``; every non-ASCII or special character is escaped.
+
+    CSS escapes are ``\\HEX `` (not JSON's ``\\uXXXX``), and escaping ``<`` keeps ``</style>`` out of the
+    stylesheet whatever the data says.
+    """
+    out = []
+    for ch in text:
+        if ch.isascii() and ch.isprintable() and ch not in '"\\<>&':
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):x} ")
+    return '"' + "".join(out) + '"'
+
+
+def banner_fields(hb: Handbook) -> dict[str, str]:
+    """Fields of the draft banner and print cover, formatted as the reader sees them."""
+    date = format_date(hb.date)
+    header = f"{hb.status} · {hb.circulation} · Phiên bản {hb.version}, ngày {date}"
+    return {
+        "title": hb.title,
+        "short_title": hb.short_title or hb.title,
+        "organisation": hb.organisation,
+        "congress": hb.congress or "",
+        "status": hb.status,
+        "circulation": hb.circulation,
+        "version": hb.version,
+        "date": date,
+        "print_header": header,
+        "print_header_css": css_string(header),
+    }

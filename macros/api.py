@@ -12,7 +12,7 @@ import inspect
 import json
 import posixpath
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from . import html as h
@@ -40,6 +40,7 @@ def page_url(src_path: str, use_directory_urls: bool = True) -> str:
     return stem + "/"
 
 
+@lru_cache(maxsize=1 << 14)  # pure, and called for every figure of every page with few distinct pairs
 def relative_url(from_src: str, to_src: str, anchor: str = "", use_directory_urls: bool = True) -> str:
     """Link from one page to another (and an anchor), relative so the site works under any prefix."""
     here = page_url(from_src, use_directory_urls)

@@ -8,14 +8,20 @@ so ``**x**``, ``[a](b)`` or ``{{ x }}`` in a data value is shown literally.
 from __future__ import annotations
 
 import html
+import re
 
 _EXTRA = {c: f"&#{ord(c)};" for c in "*_[]`\\{}|~#!^$:"}
-_TABLE = str.maketrans(_EXTRA)
+# str.translate with a mapping is slow and these characters are rare: find them first, replace only then.
+_SPECIAL = re.compile("[" + re.escape("".join(_EXTRA)) + "]")
+
+
+def _reference(match: re.Match) -> str:
+    return _EXTRA[match.group(0)]
 
 
 def text(value: object) -> str:
     """Escape a data value for use as element content or attribute value."""
-    return html.escape(str(value), quote=True).translate(_TABLE)
+    return _SPECIAL.sub(_reference, html.escape(str(value), quote=True))
 
 
 def attrs(**values: object) -> str:

@@ -1,8 +1,9 @@
 """The thin layer between the core and mkdocs-macros; the only module that imports MkDocs.
 
 It loads the data once per build, registers the core's macros for the page being rendered, and before
-mkdocs-macros renders a page it resolves every macro call with the core's renderer, so an editor's
-mistake stops the build as one located line (a ``PluginError``), never a traceback. Another front end
+mkdocs-macros renders a page it renders it with the core's renderer, so an editor's mistake stops the
+build as one located line (a ``PluginError``), never a traceback; the core's text is what the page
+becomes (mkdocs-macros is told not to render it again). Another front end
 (Zensical's macros extension, for instance) would replace only this module.
 """
 
@@ -78,6 +79,15 @@ def on_pre_page_macros(env: Any) -> None:
     if abs_src and abs_src.is_file():
         offset = split_front_matter(abs_src.read_text(encoding="utf-8"))[1]
     source = PageSource(src, display, env.markdown, env.markdown, offset, dict(page.meta or {}))
-    _, problems = state.renderer.render(source)
+    text, problems = state.renderer.render(source)
     if problems:
         raise PluginError("\n".join(str(p) for p in problems))
+    meta_flag = (page.meta or {}).get("render_macros")
+    would_render = meta_flag is not False and (meta_flag is True or env.config.get("render_by_default", True))
+    if text is not None and would_render:
+        # The core has just rendered the page with the same macros: hand mkdocs-macros that text and
+        # tell it not to render the page a second time (its own copy of the page only, not page.meta).
+        env.markdown = text
+        copy = env.variables.get("page")
+        if copy is not None and copy is not page:
+            copy.meta = dict(copy.meta or {}, render_macros=False)

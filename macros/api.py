@@ -106,8 +106,10 @@ class Macros:
             return ind.latest_year
         if isinstance(year, str) and year.isdigit():
             year = int(year)
+        if isinstance(year, float) and year.is_integer():
+            year = int(year)
         if not isinstance(year, int) or isinstance(year, bool):
-            raise self._fail(f"year must be a number like 2024, got {year!r}", "write the year without quotes")
+            raise self._fail(f"year must be a whole number like 2024, got {year!r}", "write fig(\"id\", 2024)")
         if year not in ind.values:
             raise self._fail(f'"{ind.id}" has no value for {year}',
                              "years with values: " + ", ".join(map(str, ind.years)))
@@ -145,8 +147,13 @@ class Macros:
         """A figure as the reader sees it: linked to its row, source in the tooltip, "minh hoạ" if so."""
         classes = "hb-fig" + (" hb-fig--illustrative" if illustrative else "") + extra_class
         link = h.tag("a", h.text(shown), href=self._link(self.ds.handbook.indicators_page, anchor), title=tooltip)
-        note = h.tag("span", h.text(ILLUSTRATIVE), class_="hb-illus") if illustrative else ""
+        note = " " + self._illustrative_mark() if illustrative else ""
         return h.tag("span", link + note, class_=classes, data_source=tooltip)
+
+    @staticmethod
+    def _illustrative_mark() -> str:
+        """The visible word "minh hoạ" (after a space, so copied or indexed text reads "10,2% minh hoạ")."""
+        return h.tag("span", h.text(ILLUSTRATIVE), class_="hb-illus")
 
     # -- figures --------------------------------------------------------------------------------
     @_macro
@@ -187,8 +194,14 @@ class Macros:
             return h.tag("a", badge, href=self._link(self.ds.handbook.indicators_page, anchor), class_="hb-badge-link")
         return badge
 
-    def _pair(self, a: str, b: str, year: Any) -> tuple[Indicator, Indicator, int]:
-        ia, ib = self._indicator(a), self._indicator(b)
+    def _pair(self, a: str, b: str | None, year: Any) -> tuple[Indicator, Indicator, int]:
+        """Two indicators and the year to compare them in; ``b`` defaults to ``a``'s comparison series."""
+        ia = self._indicator(a)
+        if b is None:
+            if ia.compare is None:
+                raise self._fail(f'"{a}" has no comparison series', f"name the second indicator, or add `compare:` to \"{a}\"")
+            b = ia.compare
+        ib = self._indicator(b)
         if year is None:
             common = sorted(set(ia.values) & set(ib.values))
             if not common:
@@ -204,7 +217,7 @@ class Macros:
         return self._figure(shown, f"{what} — {sources}", f"ind-{anchor_ind.id}", illustrative, " hb-fig--computed")
 
     @_macro
-    def ratio(self, a: str, b: str, year: int | None = None, decimals: int = 1) -> str:
+    def ratio(self, a: str, b: str | None = None, year: int | None = None, decimals: int = 1) -> str:
         ia, ib, y = self._pair(a, b, year)
         va, vb = self._number(ia, y), self._number(ib, y)
         if vb == 0:
@@ -213,7 +226,7 @@ class Macros:
         return self._computed(shown, f"Tính: {ia.name} ÷ {ib.name}, năm {y}", [ia, ib], ia)
 
     @_macro
-    def diff(self, a: str, b: str, year: int | None = None, decimals: int | None = None) -> str:
+    def diff(self, a: str, b: str | None = None, year: int | None = None, decimals: int | None = None) -> str:
         ia, ib, y = self._pair(a, b, year)
         if ia.unit != ib.unit:
             raise self._fail(f'units differ ("{ia.unit}" and "{ib.unit}")', "subtract figures of the same unit")
@@ -257,11 +270,15 @@ class Macros:
 
     @staticmethod
     def citation(doc: Document, short: bool = False) -> str:
+        # A document whose number is not known is cited by its title, never by an invented number.
+        if not doc.number:
+            return f"{doc.type} {doc.title}"
         text = f"{doc.type} số {doc.number}"
         if short:
             return text
         if doc.date:
-            text += f" ngày {format_date(doc.date)}" if doc.date.day else f" năm {format_date(doc.date)}"
+            word = "ngày" if doc.date.day else ("tháng" if doc.date.month else "năm")
+            text += f" {word} {format_date(doc.date)}"
         return f"{text} của {doc.issuer}"
 
     @_macro
@@ -298,11 +315,14 @@ class Macros:
         fields = {"title": hb.title, "short_title": hb.short_title or hb.title, "organisation": hb.organisation,
                   "congress": hb.congress or "", "status": hb.status, "circulation": hb.circulation,
                   "version": hb.version, "date": format_date(hb.date)}
-        if key not in fields:
+        if not isinstance(key, str) or key not in fields:
             raise self._fail(f'no handbook field "{key}"', suggest(str(key), fields))
         return h.text(fields[key])
 
     # -- tables ---------------------------------------------------------------------------------
+    def _name_cell(self, ind: Indicator) -> str:
+        return h.text(ind.name) + (" " + self._illustrative_mark() if ind.illustrative else "")
+
     def _value_cell(self, ind: Indicator, year: int) -> str:
         return h.text(format_value(ind.values[year], ind.unit, ind.decimals))
 
@@ -322,7 +342,7 @@ class Macros:
                 continue
             a = self.assessment(ind)
             sign = "≥ " if t.direction == "at_least" else "≤ "
-            name = h.text(ind.name) + (h.tag("span", h.text(ILLUSTRATIVE), class_="hb-illus") if ind.illustrative else "")
+            name = self._name_cell(ind)
             base = (h.text(format_value(a.base_value, ind.unit, ind.decimals)) + f" ({a.base_year})"
                     if a.base_value is not None else "—")
             latest = (h.text(format_value(a.latest_value, ind.unit, ind.decimals)) + f" ({a.latest_year})"
@@ -341,9 +361,10 @@ class Macros:
             if a.trend == "compound":
                 got, need = (format_value(a.achieved_rate * 100, "%", 1), format_value(a.needed_rate * 100, "%", 1))
             else:
-                unit = "điểm %" if ind.unit == "%" else ind.unit
-                got = format_value(a.achieved_rate, unit, ind.decimals + 1)
-                need = format_value(a.needed_rate, unit, ind.decimals + 1)
+                # Yearly changes of a percentage are small: one more decimal than the value shows.
+                unit, decimals = ("điểm %", ind.decimals + 1) if ind.unit == "%" else (ind.unit, ind.decimals)
+                got = format_value(a.achieved_rate, unit, decimals)
+                need = format_value(a.needed_rate, unit, decimals)
             parts.append(h.text(f"đạt {got}/năm, cần {need}/năm; tỷ số {format_ratio(a.ratio)} "
                                 f"(ngưỡng {format_ratio(a.threshold or 0)})"))
         return "<br>".join(parts)
@@ -358,8 +379,7 @@ class Macros:
             rows = []
             for ind in inds:
                 values = " · ".join(f"{y}: {self._value_cell(ind, y)}" for y in ind.years)
-                name = h.text(ind.name) + (h.tag("span", h.text(ILLUSTRATIVE), class_="hb-illus")
-                                           if ind.illustrative else "")
+                name = self._name_cell(ind)
                 if ind.note:
                     name += "<br>" + h.tag("small", h.text(ind.note))
                 rows.append(({"id": f"ind-{ind.id}"}, [name, h.text(ind.unit), values,
@@ -390,7 +410,7 @@ class Macros:
             title = h.tag("strong", h.text(d.title))
             if d.summary:
                 title += "<br>" + h.text(d.summary)
-            rows.append(({"id": f"doc-{d.id}"}, [h.text(f"{d.type} {d.number}"),
+            rows.append(({"id": f"doc-{d.id}"}, [h.text(f"{d.type} {d.number or '(chưa rõ số hiệu)'}"),
                                                  h.text(format_date(d.date)) if d.date else "—",
                                                  h.text(d.issuer), title]))
         return h.table(["Văn bản", "Ngày", "Cơ quan ban hành", "Trích yếu"], rows, caption="Văn bản tham chiếu",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import DataError, Problem, suggest
 from .lint import lint_figures
-from .load import discover, load_dataset
+from .load import discover, display_path, load_dataset
 from .model import Dataset
 from .pages import PageRenderer, PageSource, discover_pages, read_page
 from .words import PageWords, count_words
@@ -47,6 +47,26 @@ def page_title(page: PageSource) -> str:
     return match.group(1) if match else page.src
 
 
+# The macros that write the anchors figures, badges and citations link to, by the page setting naming their page.
+_ANCHOR_MACROS = {"indicators": ("indicators_table", "targets_table"), "documents": ("documents_table", "sources_list")}
+
+
+def _anchor_pages(report: Report, hb) -> None:
+    """Figure and citation links point at rows of two pages; those pages must exist and carry the tables."""
+    sources = {p.src: p.body for p in report.page_sources}
+    for key, page in (("indicators", hb.indicators_page), ("documents", hb.documents_page)):
+        line = hb.page_lines.get(key, hb.origin.line)
+        if page not in sources:
+            report.problems.append(Problem(hb.origin.file, line, f"pages.{key}", f'no page "{page}" in docs/',
+                                           suggest(page, sources)))
+            continue
+        for macro in _ANCHOR_MACROS[key]:
+            if f"{macro}(" not in sources[page]:
+                report.problems.append(Problem(hb.origin.file, line, f"pages.{key}",
+                                               f"{page} does not call {macro}(), so links to its rows lead nowhere",
+                                               f"add {{{{ {macro}() }}}} to {page}, or name the page that has it"))
+
+
 def _budget_problems(report: Report, ds: Dataset, docs_display: str) -> None:
     hb = ds.handbook
     known = {p.src for p in report.pages}
@@ -64,10 +84,25 @@ def _budget_problems(report: Report, ds: Dataset, docs_display: str) -> None:
             line = hb.budget_lines.get(src, hb.origin.line)
             report.problems.append(Problem(hb.origin.file, line, f"budgets.pages.{src}", "no such page in docs/",
                                            suggest(src, known)))
+    _anchor_pages(report, hb)
     if report.total_words > hb.budgets_total:
         report.problems.append(Problem(hb.origin.file, hb.origin.line, "budgets.total",
                                        f"the report has {report.total_words} words, over the total budget "
                                        f"of {hb.budgets_total}", "shorten the sections"))
+
+
+def _stray_files(data_dir: Path, root: Path) -> list[Problem]:
+    """A data file saved as .json or .yaml.bak is silently ignored by the build; say so."""
+    if not data_dir.is_dir():
+        return []
+    stray = []
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_file() and path.suffix not in (".yaml", ".yml") and not path.name.startswith(".") \
+                and path.name.lower() != "readme.md":
+            shown = display_path(path, root)
+            stray.append(Problem(shown, 1, "(file)", "not read: only .yaml files under data/ are data",
+                                 "rename it to .yaml, or move it out of data/", "warning"))
+    return stray
 
 
 def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = None,
@@ -82,6 +117,7 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
         report.problems.extend(warnings)
     except DataError as exc:
         report.problems.extend(exc.problems)
+    report.problems.extend(_stray_files(data_dir, root))
     renderer = PageRenderer(report.dataset, use_directory_urls) if report.dataset else None
     docs_display = docs_dir.resolve().relative_to(root.resolve()).as_posix() if docs_dir.resolve().is_relative_to(
         root.resolve()) else docs_dir.as_posix()

@@ -54,6 +54,51 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    """Every target's computed status with the inputs behind it, for a reviewer at the terminal."""
+    from collections import Counter
+
+    from .fmt import format_ratio, format_value
+    from .status import Status, assess
+
+    report = run_check(args.project)
+    ds = report.dataset
+    if ds is None:
+        _print_problems(report)
+        return 1
+    hb = ds.handbook
+    rows = [("id", "base", "latest", "target", "status", "achieved/yr", "needed/yr", "ratio")]
+    counts: Counter[Status] = Counter()
+    for ind in ds.indicators.values():
+        t = ind.target
+        if t is None:
+            continue
+        a = assess(ind, hb.on_track_ratio, hb.min_points)
+        counts[a.status] += 1
+
+        def show(value: float | None, unit: str = ind.unit, decimals: int = ind.decimals) -> str:
+            return "—" if value is None else format_value(value, unit, decimals).replace("\u00a0", " ")
+
+        rate_unit = "%" if a.trend == "compound" else ("điểm %" if ind.unit == "%" else ind.unit)
+        scale = 100 if a.trend == "compound" else 1
+        rows.append((
+            ind.id,
+            f"{show(a.base_value)} ({a.base_year})" if a.base_value is not None else "—",
+            f"{show(a.latest_value)} ({a.latest_year})" if a.latest_value is not None else "—",
+            f"{'≥' if t.direction == 'at_least' else '≤'} {show(t.value)} ({t.year})",
+            a.status.label,
+            show(a.achieved_rate * scale if a.achieved_rate is not None else None, rate_unit, 2),
+            show(a.needed_rate * scale if a.needed_rate is not None else None, rate_unit, 2),
+            format_ratio(a.ratio) if a.ratio is not None else "—",
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    summary = ", ".join(f"{counts[s]} {s.value.replace('_', ' ')}" for s in Status)
+    print(f"status: {sum(counts.values())} targets — {summary} (on track from ratio {format_ratio(hb.on_track_ratio)})")
+    return 1 if report.errors else 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     print("[1/2] check: data, macros, figure lint, word budgets", flush=True)
@@ -80,13 +125,21 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m macros", description="Handbook checks, stats and build.")
     parser.add_argument("--project", type=Path, default=Path.cwd(),
                         help="project folder with mkdocs.yml, docs/ and data/ (default: current folder)")
+    # Also accepted after the command (`check --project DIR`); SUPPRESS keeps the earlier value otherwise.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("check", help="validate data and pages without a full build").set_defaults(func=cmd_check)
-    sub.add_parser("stats", help="words per section against their budgets, and the reading time").set_defaults(
-        func=cmd_stats)
-    build = sub.add_parser("build", help="check, then mkdocs build --strict")
+
+    def command(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_text, parents=[common])
+        cmd.set_defaults(func=func)
+        return cmd
+
+    command("check", cmd_check, "validate data and pages without a full build")
+    command("stats", cmd_stats, "words per section against their budgets, and the reading time")
+    command("status", cmd_status, "every target's computed status with its inputs")
+    build = command("build", cmd_build, "check, then mkdocs build --strict")
     build.add_argument("--site-dir", help="where to write the site (default: site/)")
-    build.set_defaults(func=cmd_build)
     return parser
 
 

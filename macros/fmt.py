@@ -7,7 +7,7 @@ out the digits: decimal comma and dot grouping come from the ``vi`` locale, neve
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache, lru_cache
 
 from babel import Locale
@@ -27,9 +27,14 @@ def _locale() -> Locale:
 
 
 def round_half_up(value: float, decimals: int) -> Decimal:
-    """Round as statistical tables do; ``repr`` of the float avoids binary artefacts (2.675 → 2,68)."""
+    """Round as statistical tables do, on the value as written, not its binary approximation.
+
+    ``repr`` gives the shortest decimal that round-trips (2.675, not 2.67499…), and computed figures
+    are first cut to 9 decimals so arithmetic noise (10.25 − 6.4 = 3.8499999999999996) cannot decide.
+    """
     quantum = Decimal(1).scaleb(-decimals)
-    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    with localcontext(prec=60):  # room for a 1e15 value with its decimals (the default 28 digits is not)
+        return Decimal(repr(round(float(value), 9))).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 @cache

@@ -7,21 +7,26 @@ so ``**x**``, ``[a](b)`` or ``{{ x }}`` in a data value is shown literally.
 
 from __future__ import annotations
 
-import html
 import re
 
-_EXTRA = {c: f"&#{ord(c)};" for c in "*_[]`\\{}|~#!^$:"}
-# str.translate with a mapping is slow and these characters are rare: find them first, replace only then.
-_SPECIAL = re.compile("[" + re.escape("".join(_EXTRA)) + "]")
+# One pass, so no reference is escaped twice: HTML specials, then what Markdown or Jinja would act on.
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\n": " ", "\r": " "}
+_TABLE = str.maketrans({**_HTML, **{c: f"&#{ord(c)};" for c in "*_[]`\\{}|~#!^$:"}})
+# Inside a tag, only the inline patterns Python-Markdown runs before it protects raw HTML can act:
+# code spans, backslash escapes, links and autolinks. Class names and URLs otherwise stay readable.
+_ATTR_TABLE = str.maketrans({**_HTML, **{c: f"&#{ord(c)};" for c in "[]`\\{}"}})
 
 
-def _reference(match: re.Match) -> str:
-    return _EXTRA[match.group(0)]
+# str.translate with a mapping visits every character in Python; most values have nothing to escape,
+# which one regex search (in C) tells first.
+_NEEDS = re.compile("[" + re.escape("".join(chr(c) for c in _TABLE)) + "]")
+_NEEDS_ATTR = re.compile("[" + re.escape("".join(chr(c) for c in _ATTR_TABLE)) + "]")
 
 
 def text(value: object) -> str:
     """Escape a data value for use as element content or attribute value."""
-    return _SPECIAL.sub(_reference, html.escape(str(value), quote=True))
+    s = str(value)
+    return s.translate(_TABLE) if _NEEDS.search(s) else s
 
 
 def attrs(**values: object) -> str:
@@ -31,7 +36,8 @@ def attrs(**values: object) -> str:
         if value is None:
             continue
         name = name.rstrip("_").replace("_", "-")
-        parts.append(f' {name}="{text(value)}"')
+        s = str(value)
+        parts.append(f' {name}="{s.translate(_ATTR_TABLE) if _NEEDS_ATTR.search(s) else s}"')
     return "".join(parts)
 
 
@@ -48,5 +54,7 @@ def table(headers: list[str], rows: list[tuple[dict, list[str]]], caption: str |
         tag("tr", "".join(f"<td>{cell}</td>" for cell in cells), **row_attrs) for row_attrs, cells in rows
     )
     cap = f"<caption>{text(caption)}</caption>" if caption else ""
-    return (f'<div class="hb-table-wrap" tabindex="0" role="region"{attrs(aria_label=caption)}>'
-            f'<table class="{class_}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+    # The class sits on the wrapper: Material styles only `table:not([class])`, and the wrapper is what
+    # scrolls sideways on a phone (focusable, so keyboard users can scroll it too).
+    return (f'<div class="hb-table-wrap {class_}" tabindex="0" role="region"{attrs(aria_label=caption)}>'
+            f'<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')

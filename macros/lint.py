@@ -17,7 +17,7 @@ UNIT_WORDS = (
     "tỷ", "tỉ", "triệu", "nghìn", "ngàn", "đồng", "USD", "usd", "người", "đảng viên", "đại biểu", "hộ", "căn",
     "ha", "km", "km2", "dự án", "lần", "điểm", "tổ chức", "nhiệm vụ", "xã", "phường", "huyện", "đơn vị",
     "doanh nghiệp", "lao động", "học sinh", "trường", "cơ sở", "công trình", "m2", "tấn", "MW", "kWh",
-    "chỉ tiêu", "cán bộ", "chi bộ", "đảng bộ",
+    "chỉ tiêu", "cán bộ", "chi bộ", "đảng bộ", "phần trăm",
 )
 
 _BLANK_PATTERNS = [
@@ -29,7 +29,7 @@ _BLANK_PATTERNS = [
     re.compile(r"`[^`\n]+`"),  # inline code
     re.compile(r"<[^>\n]+>"),  # HTML tags and their attributes
     re.compile(r"\]\([^)\n]*\)"),  # link targets
-    re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.M),  # reference definitions
+    re.compile(r"^\s*\[(?!\^)[^\]]+\]:\s*\S+.*$", re.MULTILINE),  # reference definitions (footnotes are prose)
     re.compile(r"\{:?[^}\n]*\}"),  # attribute lists
     re.compile(r"\d+(?:/\d{4})?[-/][A-ZĐ][A-ZĐa-zđ0-9]*(?:[/-][A-ZĐa-zđ0-9]+)*"),  # document numbers
     re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"),  # dates 24/11/2024
@@ -38,11 +38,14 @@ _BLANK_PATTERNS = [
 
 _UNITS = "|".join(sorted((re.escape(u) for u in UNIT_WORDS), key=len, reverse=True))
 _NUMBER = r"\d+(?:[.,]\d+)*"
+# Vietnamese numbers: decimal comma, dot grouping in threes. "2.1" is therefore a section or version
+# number, not a figure; "2,1" and "2.100" are figures.
 _FIGURE = re.compile(
     rf"(?<![\w.,])(?:"
     rf"{_NUMBER}\s*(?:[–-]\s*{_NUMBER}\s*)?%"  # percentages, ranges of them
-    rf"|{_NUMBER}(?:\s*[–-]\s*{_NUMBER})?\s+(?:{_UNITS})(?![\w])"  # amounts and ratios with a unit
-    rf"|\d+[.,]\d+(?:[.,]\d+)*"  # decimals and grouped thousands
+    rf"|{_NUMBER}(?:\s*[–-]\s*{_NUMBER})?\s*(?:{_UNITS})(?![\w])"  # amounts and ratios with a unit
+    rf"|\d+,\d+|\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?"  # decimals and grouped thousands
+    rf"|\d+/\d+(?![\d/])"  # fractions: 3/4 số xã
     rf")"
 )
 _YEAR = re.compile(r"^(1[89]|20|21)\d\d$")
@@ -59,10 +62,11 @@ def prose_only(body: str) -> str:
     return body
 
 
-def _is_exempt(text: str) -> bool:
-    """A year followed by a unit word ("năm 2025 người dân…") is a year, not an amount."""
+def _is_exempt(text: str, before: str) -> bool:
+    """A year after "năm" followed by a unit word ("năm 2025 người dân…") is a year, not an amount."""
     head = re.match(r"\d+", text)
-    return bool(head and _YEAR.match(head.group(0)) and not re.search(r"[.,%]", text))
+    return bool(head and _YEAR.match(head.group(0)) and not re.search(r"[.,%/]", text)
+                and re.search(r"(năm|Năm|giai đoạn|nhiệm kỳ|[–-])\s*$", before))
 
 
 def lint_figures(body: str, display: str, offset: int = 0) -> list[Problem]:
@@ -71,7 +75,7 @@ def lint_figures(body: str, display: str, offset: int = 0) -> list[Problem]:
     prose = prose_only(body)
     for match in _FIGURE.finditer(prose):
         found = match.group(0).strip()
-        if _is_exempt(found):
+        if _is_exempt(found, prose[max(0, match.start() - 12):match.start()]):
             continue
         line = prose.count("\n", 0, match.start()) + 1 + offset
         problems.append(Problem(display, line, f'"{found}"', "a figure typed in the prose",

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from .errors import DataError, Problem, suggest
@@ -37,9 +37,18 @@ _TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a numbe
                "object": "a mapping of keys", "array": "a list", "null": "nothing"}
 
 
+def _is_integer(_checker: object, value: object) -> bool:
+    """JSON Schema counts 1.0 as an integer; a year or a count of decimals written 2025.0 is a typo."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_Validator = validators.extend(Draft202012Validator,
+                               type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
+
+
 @cache
 def _validator(kind: str) -> Draft202012Validator:
-    return Draft202012Validator(SCHEMAS[kind])
+    return _Validator(SCHEMAS[kind])
 
 
 def _describe(value: Any) -> str:
@@ -64,14 +73,19 @@ def _fast_check(kind: str):
 def _schema_problems(doc: YamlDoc, kind: str) -> None:
     """Translate jsonschema's errors into editor-facing problems at the right line and key.
 
-    A valid file (almost every file) is recognised by the compiled check of :mod:`macros.fastschema`,
-    about 20 times faster than jsonschema; only a file it refuses is walked by jsonschema for the errors.
+    A line that loading already reported (a duplicate key, a number that is not finite) is not
+    reported again: one cause, one line. A valid file (almost every file) is recognised by the
+    compiled check of :mod:`macros.fastschema`, several times faster than jsonschema; only a file it
+    refuses is walked by jsonschema for the errors.
     """
     fast = _fast_check(kind)
     if fast is not None and fast(doc.data):
         return
+    reported = {p.line for p in doc.problems if p.is_error}
+    before = len(doc.problems)
     for error in _validator(kind).iter_errors(doc.data):
         _translate(doc, error)
+    doc.problems[before:] = [p for p in doc.problems[before:] if p.line not in reported]
 
 
 def _translate(doc: YamlDoc, error: ValidationError) -> None:
@@ -98,14 +112,18 @@ def _translate(doc: YamlDoc, error: ValidationError) -> None:
     elif v == "type":
         expected = error.validator_value
         names = [_TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
-        doc.problem(path, f"expected {' or '.join(names)}, got {_describe(error.instance)}",
-                    "write a value of that type" if "a number" not in names else "write a plain number like 10.2")
-    elif v == "pattern" or (v == "propertyNames"):
+        if "a number" in names or "a whole number" in names:
+            hint = "write a plain number like 10.2" if "a number" in names else "write a whole number like 2025"
+        elif names == ["text"]:
+            hint = 'put it in quotes: "…"'
+        else:
+            hint = "write a value of that type"
+        doc.problem(path, f"expected {' or '.join(names)}, got {_describe(error.instance)}", hint)
+    elif v == "pattern":
         pattern = schema.get("pattern", "")
-        if v == "propertyNames":
-            bad = error.instance if isinstance(error.instance, str) else ""
-            for key in ([bad] if bad else []):
-                doc.problem(path + (key,), f'"{key}" is not a year', "use a four-digit year such as 2024")
+        if "propertyNames" in error.relative_schema_path:
+            key = str(error.instance)
+            doc.problem(path + (key,), f'"{key}" is not a year', "use a four-digit year such as 2024")
             return
         if "(19|20)" in pattern:
             doc.problem(path, f'"{error.instance}" is not a date', "write YYYY-MM-DD (or YYYY-MM, or YYYY)")
@@ -129,8 +147,11 @@ def _translate(doc: YamlDoc, error: ValidationError) -> None:
     elif v in ("maxLength",):
         doc.problem(path, f"is longer than {error.validator_value} characters", "shorten it")
     elif v == "oneOf":
-        doc.problem(path, f"expected a number or a range [low, high], got {_describe(error.instance)}",
-                    "write a plain number like 10.2, or [1.5, 1.7]")
+        if isinstance(error.instance, (int, float)) and not isinstance(error.instance, bool):
+            doc.problem(path, f"{error.instance:g} is out of range", "check the value and its unit")
+        else:
+            doc.problem(path, f"expected a number or a range [low, high], got {_describe(error.instance)}",
+                        "write a plain number like 10.2, or [1.5, 1.7]")
     else:
         doc.problem(path, error.message, "see README.md, section Data")
 
@@ -140,7 +161,7 @@ def discover(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def _display(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -151,16 +172,18 @@ def read_documents(data_dir: Path, root: Path) -> list[YamlDoc]:
     """Read and schema-check every data file; each document keeps its own problems."""
     docs = []
     for path in discover(data_dir):
-        doc = load_yaml_file(path, _display(path, root))
+        doc = load_yaml_file(path, display_path(path, root))
         docs.append(doc)
-        if any(p.is_error for p in doc.problems):
+        if doc.data is None:
             continue
         if not isinstance(doc.data, dict):
             doc.problem((), f"expected a mapping with `kind:` at the top, got {_describe(doc.data)}",
                         "start the file with `kind: indicators` (or another kind)")
             continue
         kind = doc.data.get("kind")
-        if kind is None:
+        if kind is not None and not isinstance(kind, str):
+            doc.problem(("kind",), f"expected a word, got {_describe(kind)}", "use one of: " + ", ".join(SCHEMAS))
+        elif kind is None:
             doc.problem((), "missing `kind:`", "add `kind:` with one of: " + ", ".join(SCHEMAS))
         elif kind not in SCHEMAS:
             hint = suggest(str(kind), SCHEMAS)
@@ -183,6 +206,7 @@ def _handbook(doc: YamlDoc) -> Handbook:
         version=d["version"], date=PartialDate.parse(d["date"]),
         budgets_total=budgets["total"], budgets_pages=dict(budgets["pages"]),
         budget_lines={page: doc.line(("budgets", "pages", page)) for page in budgets["pages"]},
+        page_lines={key: doc.line(("pages", key)) for key in d["pages"]},
         on_track_ratio=float(d["status_method"]["on_track_ratio"]), min_points=d["status_method"]["min_points"],
         indicators_page=d["pages"]["indicators"], documents_page=d["pages"]["documents"],
         method_page=d["pages"].get("method"), origin=_origin(doc, ()),
@@ -211,7 +235,7 @@ def _indicator(doc: YamlDoc, i: int, d: dict) -> Indicator:
 
 
 def _document(doc: YamlDoc, i: int, d: dict) -> Document:
-    return Document(id=d["id"], type=d["type"], number=d["number"], issuer=d["issuer"], title=d["title"],
+    return Document(id=d["id"], type=d["type"], number=d.get("number"), issuer=d["issuer"], title=d["title"],
                     origin=_origin(doc, ("documents", i)), date=PartialDate.parse(d["date"]) if "date" in d else None,
                     summary=d.get("summary"), source=d.get("source"), url=d.get("url"))
 
@@ -304,10 +328,10 @@ def load_dataset(data_dir: Path, root: Path | None = None) -> tuple[Dataset, lis
     """Load and check ``data_dir``; return the dataset and its warnings, or raise DataError with every problem."""
     root = root or data_dir.parent
     if not data_dir.is_dir():
-        raise DataError([Problem(_display(data_dir, root), 1, "(folder)", "data folder not found",
+        raise DataError([Problem(display_path(data_dir, root), 1, "(folder)", "data folder not found",
                                  "create it, or run from the project folder")])
     docs = read_documents(data_dir, root)
-    dataset, problems = build_dataset(docs, _display(data_dir, root))
+    dataset, problems = build_dataset(docs, display_path(data_dir, root))
     if dataset is None or any(p.is_error for p in problems):
         raise DataError(problems)
     return dataset, [p for p in problems if not p.is_error]

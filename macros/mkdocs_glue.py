@@ -10,6 +10,7 @@ becomes (mkdocs-macros is told not to render it again). Another front end
 from __future__ import annotations
 
 import logging
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from .api import MACRO_NAMES, Macros
 from .errors import DataError
 from .load import load_dataset
-from .pages import PageRenderer, PageSource, split_front_matter
+from .pages import PageRenderer, PageSource
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -32,7 +33,8 @@ class _State:
         except DataError as exc:
             raise PluginError(f"{len(exc.problems)} problem(s) in data/:\n{exc}") from None
         for warning in warnings:
-            log.warning(str(warning))
+            # Info, not warning: `mkdocs build --strict` would abort on a problem the tool has already fixed.
+            log.info(str(warning))
         self.root = root
         self.use_directory_urls = use_directory_urls
         self.renderer = PageRenderer(self.dataset, use_directory_urls)
@@ -75,9 +77,13 @@ def on_pre_page_macros(env: Any) -> None:
         display = abs_src.relative_to(state.root).as_posix() if abs_src else f"docs/{src}"
     except ValueError:
         display = f"{docs_dir.name}/{src}"
+    env.markdown = unicodedata.normalize("NFC", env.markdown)
     offset = 0
     if abs_src and abs_src.is_file():
-        offset = split_front_matter(abs_src.read_text(encoding="utf-8"))[1]
+        # The body is the end of the file: whatever MkDocs stripped before it (front matter in any
+        # style, blank lines) is the difference in line count.
+        raw = abs_src.read_text(encoding="utf-8-sig")
+        offset = max(0, raw.count("\n") - env.markdown.count("\n"))
     source = PageSource(src, display, env.markdown, env.markdown, offset, dict(page.meta or {}))
     text, problems = state.renderer.render(source)
     if problems:

@@ -101,7 +101,7 @@ class Indicator:
 class Document:
     id: str
     type: str
-    number: str
+    number: str | None
     issuer: str
     title: str
     origin: Origin
@@ -155,6 +155,7 @@ class Handbook:
     documents_page: str
     origin: Origin
     budget_lines: dict[str, int] = field(default_factory=dict)
+    page_lines: dict[str, int] = field(default_factory=dict)
     short_title: str | None = None
     congress: str | None = None
     reading_speed: int = 200

@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.utils
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from .api import MACRO_NAMES, Macros
 from .errors import MacroError, Problem, suggest
@@ -47,10 +50,15 @@ def split_front_matter(text: str) -> tuple[str, int, dict[str, Any]]:
     if not match:
         return text, 0, {}
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.safe_load(match.group(1))
     except yaml.YAMLError:
-        meta = {}
-    return text[match.end():], match.group(0).count("\n"), meta if isinstance(meta, dict) else {}
+        return text, 0, {}
+    if not isinstance(meta, dict):
+        return text, 0, {}
+    # MkDocs drops the blank lines after the front matter too (mkdocs.utils.meta.get_data).
+    rest = text[match.end():]
+    body = rest.lstrip("\n")
+    return body, match.group(0).count("\n") + len(rest) - len(body), meta
 
 
 def read_page(path: Path, docs_dir: Path, root: Path) -> tuple[PageSource | None, list[Problem]]:
@@ -73,6 +81,8 @@ def read_page(path: Path, docs_dir: Path, root: Path) -> tuple[PageSource | None
         problems.append(Problem(display, line, "(encoding)", f"byte 0x{raw[exc.start]:02x} is not UTF-8",
                                 "save the file as UTF-8"))
         return None, problems
+    # As MkDocs reads it: universal newlines, so a page saved on Windows has the same lines.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not unicodedata.is_normalized("NFC", text):
         for number, line_text in enumerate(text.splitlines(), start=1):
             if not unicodedata.is_normalized("NFC", line_text):
@@ -175,10 +185,17 @@ class PageRenderer:
 
             def _report(self) -> str:
                 collector = renderer._collector
-                name = self._undefined_name or "?"
-                if collector is not None:
-                    collector.add(name, f'unknown name "{name}"',
-                                  suggest(name, MACRO_NAMES) + " (macros are listed in README.md)")
+                if collector is None:
+                    # Compile time: Jinja folds constants such as `{{ [][1] }}`. Failing here makes it
+                    # leave the expression to run time, where the problem is recorded with its line.
+                    raise jinja2.UndefinedError("undefined at compile time")
+                name = self._undefined_name if self._undefined_name is not None else "?"
+                if self._undefined_obj is not jinja2.utils.missing:
+                    collector.add(f"(jinja) {name}", f"{type(self._undefined_obj).__name__} has no item or attribute "
+                                  f'"{name}"', "check the expression on this line")
+                else:
+                    collector.add(str(name), f'unknown name "{name}"',
+                                  suggest(str(name), MACRO_NAMES) + " (macros are listed in README.md)")
                 return PLACEHOLDER
 
             def __str__(self) -> str:
@@ -196,7 +213,10 @@ class PageRenderer:
                     raise AttributeError(name)
                 return self
 
-        self.env = jinja2.Environment(undefined=CollectingUndefined, autoescape=False, keep_trailing_newline=True)
+        # Sandboxed: a page may call the macros, not reach Python's internals. Not optimised: Jinja's
+        # constant folding would evaluate `{{ [][1] }}` at compile time, before errors are collected.
+        self.env = _Sandbox(undefined=CollectingUndefined, autoescape=False, keep_trailing_newline=True,
+                            optimized=False)
 
     def _wrap(self, macros: Macros, collector: _Collector) -> dict[str, Any]:
         def make(fn):
@@ -281,13 +301,32 @@ class PageRenderer:
         except jinja2.TemplateError as exc:
             collector.add("(jinja)", str(exc), "check the template expression on this line", _traceback_line(exc))
             text = None
-        except (TypeError, ValueError, ZeroDivisionError, AttributeError, KeyError, IndexError) as exc:
-            collector.add("(jinja)", f"cannot evaluate: {exc}", "check the expression on this line",
+        except RecursionError as exc:
+            collector.add("(jinja)", "endless recursion", "check the macros defined in this page", _traceback_line(exc))
+            text = None
+        except Exception as exc:  # an editor's expression must end in a located message, whatever it raised
+            collector.add("(jinja)", f"cannot evaluate: {type(exc).__name__}: {exc}", "check the expression on this line",
                           _traceback_line(exc))
             text = None
         finally:
             self._collector = None
         return text, collector.problems
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, also bounding the two operators that can exhaust memory or time in one expression."""
+
+    intercepted_binops = frozenset({"*", "**"})
+    MAX_ITEMS = 100_000
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            seq, count = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
+            if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > self.MAX_ITEMS:
+                raise SecurityError(f"a repetition of more than {self.MAX_ITEMS:,} items")
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise SecurityError("an exponent above 64")
+        return super().call_binop(context, operator, left, right)
 
 
 def discover_pages(docs_dir: Path) -> list[Path]:

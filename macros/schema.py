@@ -70,7 +70,7 @@ DOCUMENT = _object({
     "summary": TEXT,
     "source": ID,
     "url": URL,
-}, ["id", "type", "number", "issuer", "title"])
+}, ["id", "type", "issuer", "title"])
 
 LIST_ITEM = _object({"title": SHORT_TEXT, "detail": TEXT, "documents": {"type": "array", "items": ID},
                      "indicators": {"type": "array", "items": ID}}, ["title"])

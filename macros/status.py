@@ -94,6 +94,8 @@ def assess(ind: Indicator, on_track_ratio: float, min_points: int) -> Assessment
     base_year = t.base_year if t.base_year is not None else min(ind.values)
     common = dict(target_value=t.value, target_year=t.year, direction=t.direction, trend=t.trend,
                   base_year=base_year, threshold=on_track_ratio)
+    if isinstance(ind.values[max(ind.values)], tuple):
+        return Assessment(Status.NOT_ASSESSABLE, "giá trị mới nhất là một khoảng", **common)
     usable = {y: v for y, v in ind.values.items() if y >= base_year and not isinstance(v, tuple)}
     if base_year not in usable:
         return Assessment(Status.NOT_ASSESSABLE, "không có giá trị năm gốc", **common)
@@ -103,8 +105,9 @@ def assess(ind: Indicator, on_track_ratio: float, min_points: int) -> Assessment
     latest_value = usable[latest_year]
     common.update(base_value=base_value, latest_year=latest_year, latest_value=latest_value, points=points)
     if latest_year >= t.year:
-        judged = usable.get(t.year, latest_value)
-        if meets(judged, t.value, t.direction):
+        # Judged on the deadline: the last value in or before the target year; later values do not count.
+        in_time = [y for y in usable if y <= t.year]
+        if in_time and meets(usable[max(in_time)], t.value, t.direction):
             return Assessment(Status.ACHIEVED, "đã đạt mục tiêu trong thời hạn", **common)
         return Assessment(Status.NOT_MET, "đã hết thời hạn mà chưa đạt mục tiêu", **common)
     if meets(latest_value, t.value, t.direction):

@@ -10,17 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
-_SKIP = [re.compile(p, re.S | re.M) for p in (
-    r"^(```|~~~).*?^\1[ \t]*$", r"\{#.*?#\}", r"<!--.*?-->", r"<[^>\n]+>", r"\]\([^)\n]*\)",
-    r"^\s*\[[^\]]+\]:\s*\S+.*$", r"\{:?[^}\n]*\}", r"^!!!.*$",
+_MACRO = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+_STATEMENT = re.compile(r"\{%.*?%\}", re.DOTALL)
+# Block patterns may span lines (DOTALL); line patterns must stop at the end of their line.
+_SKIP = [re.compile(p, re.DOTALL | re.MULTILINE) for p in (
+    r"^(```|~~~).*?^\1[ \t]*$", r"\{#.*?#\}", r"<!--.*?-->",
+)] + [re.compile(p, re.MULTILINE) for p in (
+    r"<[^>\n]+>", r"\]\([^)\n]*\)", r"^\s*\[(?!\^)[^\]]+\]:\s*\S+.*$", r"\{:?[^}\n]*\}", r"^[?!]{3}\+?\s*\S+",
 )]
 _WORD = re.compile(r"[^\W_][\w'’\-.,/]*")
 
 
 def count_words(body: str) -> int:
     """Words of a page body's prose."""
-    text = _MACRO.sub(" ▪ ", body)
+    text = _MACRO.sub(" ▪ ", _STATEMENT.sub(" ", body))
     for pattern in _SKIP:
         text = pattern.sub(" ", text)
     return len(_WORD.findall(text)) + text.count("▪")

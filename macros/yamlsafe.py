@@ -10,6 +10,7 @@ any Python object), and returns plain data plus a map from each value's path to 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,13 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem
+
+# libyaml's parser when PyYAML has it (about 20 times faster); the pure-Python one gives the same events.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# YAML 1.1 reads 010 as 8, 1:30 as 90, 0x10 as 16: numbers must be written in plain decimal.
+_PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+_PLAIN_FLOAT = re.compile(r"^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$")
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
@@ -111,35 +119,14 @@ def _precheck_text(doc: YamlDoc, raw: bytes) -> str | None:
     return text if ok else None
 
 
-# libyaml (PyYAML's C parser) when PyYAML was built with it: the same events, nodes and line marks as the
-# pure-Python parser, about ten times faster. Its error messages are worded differently, so a file it
-# refuses is parsed again by the pure-Python parser, whose message editors see.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
-
-
-class _FastParserFailed(Exception):
-    """libyaml refused the file: parse it again with the pure-Python parser for the message."""
-
-
-def _checked_loader(doc: YamlDoc, text: str) -> type | None:
-    """Run the event pre-check; return the loader that passed it, or None when the file is refused."""
-    if _FAST_LOADER is not None:
-        kept = len(doc.problems)
-        try:
-            return _FAST_LOADER if _precheck_events(doc, text, _FAST_LOADER) else None
-        except _FastParserFailed:
-            del doc.problems[kept:]
-    return yaml.SafeLoader if _precheck_events(doc, text) else None
-
-
-def _precheck_events(doc: YamlDoc, text: str, loader: type = yaml.SafeLoader) -> bool:
+def _precheck_events(doc: YamlDoc, text: str) -> bool:
     """Walk the parser's events (no objects built) to refuse aliases, odd tags, deep nesting and floods."""
     depth = 0
     count = 0
     ok = True
     documents = 0
     try:
-        for event in yaml.parse(text, Loader=loader):
+        for event in yaml.parse(text, Loader=_LOADER):
             line = event.start_mark.line + 1 if event.start_mark else 1
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
@@ -175,15 +162,7 @@ def _precheck_events(doc: YamlDoc, text: str, loader: type = yaml.SafeLoader) ->
                     return False
             elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
                 depth -= 1
-    except yaml.YAMLError as exc:
-        if loader is not yaml.SafeLoader:
-            raise _FastParserFailed from exc
-        return _yaml_problem(doc, exc)
-    return ok
-
-
-def _yaml_problem(doc: YamlDoc, exc: yaml.YAMLError) -> bool:
-    if isinstance(exc, yaml.MarkedYAMLError):
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = (exc.problem or "invalid YAML").strip()
@@ -191,8 +170,10 @@ def _yaml_problem(doc: YamlDoc, exc: yaml.YAMLError) -> bool:
         doc.problems.append(Problem(doc.file, line, "(yaml)", f"{what}{context}",
                                     "check the indentation, the colons and the quotes on this line and the one before"))
         return False
-    doc.problems.append(Problem(doc.file, 1, "(yaml)", str(exc).splitlines()[0], "fix the YAML syntax"))
-    return False
+    except yaml.YAMLError as exc:
+        doc.problems.append(Problem(doc.file, 1, "(yaml)", str(exc).splitlines()[0], "fix the YAML syntax"))
+        return False
+    return ok
 
 
 class _Builder:
@@ -240,8 +221,30 @@ class _Builder:
     def _scalar(self, node: ScalarNode, path: Path_) -> Any:
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value
-        # Plain text needs no constructor (the most common scalar by far); the rest goes through PyYAML's.
-        value = node.value if node.tag == "tag:yaml.org,2002:str" else self.constructor.construct_object(node, deep=True)
+        line = node.start_mark.line + 1
+        if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and not node.style:
+            raw = node.value
+            plain = _PLAIN_INT if node.tag.endswith("int") else _PLAIN_FLOAT
+            if not plain.match(raw) and raw.lower().lstrip("+-") not in (".inf", ".nan"):
+                self.doc.problems.append(Problem(self.doc.file, line, path_text(path),
+                                                 f"{raw} is not a plain decimal number (YAML would read it as "
+                                                 "octal, hexadecimal or base 60)",
+                                                 "write it in decimal, or in quotes if it is text"))
+                return None
+        try:
+            # Plain text and plain decimal integers (most scalars) need no constructor; the rest go through PyYAML's.
+            if node.tag == "tag:yaml.org,2002:str":
+                value = node.value
+            elif node.tag == "tag:yaml.org,2002:int" and node.value.isascii() and node.value.isdigit() and (
+                    node.value == "0" or node.value[0] != "0"):
+                value = int(node.value)
+            else:
+                value = self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError) as exc:
+            self.doc.problems.append(Problem(self.doc.file, line, path_text(path),
+                                             f"cannot read {node.value[:40]!r}: {str(exc).splitlines()[0][:80]}",
+                                             "write a plain value"))
+            return None
         if isinstance(value, float) and not math.isfinite(value):
             self.doc.problems.append(Problem(self.doc.file, node.start_mark.line + 1, path_text(path),
                                              f"{node.value} is not a finite number", "write a number"))
@@ -258,13 +261,12 @@ def load_yaml_text(raw: bytes, file: str) -> YamlDoc:
     """Load one YAML file's bytes safely; problems are in ``doc.problems``, never raised."""
     doc = YamlDoc(file=file)
     text = _precheck_text(doc, raw)
-    loader = _checked_loader(doc, text) if text is not None else None
-    if loader is None:
+    if text is None or not _precheck_events(doc, text):
         return doc
     if any(p.is_error for p in doc.problems):
         return doc
     try:
-        node = yaml.compose(text, Loader=loader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:  # already caught by the event pass; kept as a guard
         doc.problems.append(Problem(file, 1, "(yaml)", str(exc).splitlines()[0], "fix the YAML syntax"))
         return doc

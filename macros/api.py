@@ -353,7 +353,7 @@ class Macros:
                 base, latest, self._badge(a), self._method_cell(a, ind),
             ]))
         return h.table(["Chỉ tiêu", "Mục tiêu", "Năm gốc", "Mới nhất", "Tình trạng", "Căn cứ tính"], rows,
-                       caption="Chỉ tiêu và tình trạng thực hiện", class_="hb-table hb-targets")
+                       caption="Chỉ tiêu và tình trạng thực hiện", class_="hb-table hb-targets", searchable=False)
 
     def _method_cell(self, a: Assessment, ind: Indicator) -> str:
         parts = [h.text(a.reason)]
@@ -384,8 +384,12 @@ class Macros:
                     name += "<br>" + h.tag("small", h.text(ind.note))
                 rows.append(({"id": f"ind-{ind.id}"}, [name, h.text(ind.unit), values,
                                                        self._source_cell(ind.source, ind.illustrative)]))
+            # Out of the search index, like the targets table: one search entry holding every value of
+            # every indicator made Material's search unusable at scale (10,000 indicators: the index took
+            # 20 s to build in the browser and a query 6 s; without the two data tables, 2 s and 69 ms).
+            # The prose that cites a figure stays searchable.
             out.append(h.table(["Chỉ tiêu", "Đơn vị", "Giá trị theo năm", "Nguồn"], rows, caption=group,
-                               class_="hb-table hb-indicators"))
+                               class_="hb-table hb-indicators", searchable=False))
         return "".join(out)
 
     @_macro

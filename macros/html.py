@@ -47,8 +47,12 @@ def tag(name: str, content: str = "", **attributes: object) -> str:
 
 
 def table(headers: list[str], rows: list[tuple[dict, list[str]]], caption: str | None = None,
-          class_: str = "hb-table") -> str:
-    """A scrollable table: headers are plain text, each row is (row attributes, cells of safe HTML)."""
+          class_: str = "hb-table", searchable: bool = True) -> str:
+    """A scrollable table: headers are plain text, each row is (row attributes, cells of safe HTML).
+
+    ``searchable=False`` keeps the table out of the site's search index (Material skips an element
+    marked ``data-search-exclude``).
+    """
     head = "".join(f'<th scope="col">{text(h)}</th>' for h in headers)
     body = "".join(
         tag("tr", "".join(f"<td>{cell}</td>" for cell in cells), **row_attrs) for row_attrs, cells in rows
@@ -56,5 +60,6 @@ def table(headers: list[str], rows: list[tuple[dict, list[str]]], caption: str |
     cap = f"<caption>{text(caption)}</caption>" if caption else ""
     # The class sits on the wrapper: Material styles only `table:not([class])`, and the wrapper is what
     # scrolls sideways on a phone (focusable, so keyboard users can scroll it too).
-    return (f'<div class="hb-table-wrap {class_}" tabindex="0" role="region"{attrs(aria_label=caption)}>'
+    exclude = "" if searchable else " data-search-exclude"
+    return (f'<div class="hb-table-wrap {class_}" tabindex="0" role="region"{attrs(aria_label=caption)}{exclude}>'
             f'<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')

@@ -10,10 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, Problem, suggest
 from .fastschema import compile_schema
@@ -33,6 +30,10 @@ from .model import (
 from .schema import SCHEMAS, UNITS
 from .yamlsafe import YamlDoc, load_yaml_file, path_text
 
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
 _TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
                "object": "a mapping of keys", "array": "a list", "null": "nothing"}
 
@@ -42,13 +43,15 @@ def _is_integer(_checker: object, value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-_Validator = validators.extend(Draft202012Validator,
-                               type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
-
-
 @cache
 def _validator(kind: str) -> Draft202012Validator:
-    return _Validator(SCHEMAS[kind])
+    # Imported here: a valid file never needs jsonschema (macros.fastschema answers), and importing it
+    # costs about 40 ms and 3 MB in every check and build.
+    from jsonschema import Draft202012Validator, validators
+
+    extended = validators.extend(Draft202012Validator,
+                                 type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
+    return extended(SCHEMAS[kind])
 
 
 def _describe(value: Any) -> str:

@@ -90,22 +90,22 @@ def tree_rss_kb(pid: int) -> int:
     share (a fork before exec, the same libraries) count once, as they do in physical memory."""
     total, todo, seen = 0, [(pid, None)], set()
     while todo:
-        p, parent_statm = todo.pop()
+        p, parent_cmdline = todo.pop()
         if p in seen:
             continue
         seen.add(p)
-        statm = _statm(p)
-        # A child caught between vfork and exec shares its parent's memory (the same address space): the
-        # same pages, not more. Its statm is then identical to the parent's; count it once.
-        if statm is None or statm != parent_statm:
+        cmdline = _cmdline(p)
+        # A child caught between (v)fork and exec (subprocess starting `git`, say) is its parent's memory,
+        # not more: with vfork the very same pages, which PSS would count twice. It is counted once.
+        if cmdline is None or cmdline != parent_cmdline:
             total += _pss_kb(p)
-        todo.extend((c, statm) for c in _children(p))
+        todo.extend((c, cmdline) for c in _children(p))
     return total
 
 
-def _statm(pid: int) -> str | None:
+def _cmdline(pid: int) -> bytes | None:
     try:
-        with open(f"/proc/{pid}/statm") as handle:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
             return handle.read()
     except OSError:
         return None
@@ -233,6 +233,17 @@ def plain_config(config_text: str) -> str:
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
 
 
+EMPTY_MODULE = "bench_empty_module"
+OVERHEAD_RUNS = 7  # the example builds in about a second: more runs cost little and steady the ratio
+
+
+def macros_only_config(plain_text: str) -> str:
+    """A plain config with mkdocs-macros switched on again, loading a module that defines nothing."""
+    config = yaml.safe_load(plain_text)
+    config["plugins"] = [*config.get("plugins", []), {"macros": {"module_name": EMPTY_MODULE, "on_undefined": "strict"}}]
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
+
+
 def make_plain(project: Path, dest: Path) -> int:
     """Write ``dest``: the project's pages with every macro already rendered by the core, and a plain config.
 
@@ -290,16 +301,21 @@ class Bench:
     def say(self, text: str) -> None:
         print(f"[{time.perf_counter() - self.started:6.0f} s] {text}", flush=True)
 
-    def repeat(self, label: str, commands: dict[str, Callable[[], list[str]]], cwd: Path) -> dict[str, Series]:
-        """Run each command ``runs`` times, interleaved, failing on a non-zero exit."""
+    def repeat(self, label: str, commands: dict[str, Callable[[], list[str]]], cwd: Path, runs: int | None = None,
+               warmup: int = 0) -> dict[str, Series]:
+        """Run each command ``runs`` times, interleaved, after ``warmup`` unmeasured rounds; fail on a non-zero exit."""
+        runs = runs or self.runs
         series = {name: Series(name) for name in commands}
-        for i in range(self.runs):
+        for i in range(-warmup, runs):
             for name, make in commands.items():
                 run = measure(make(), cwd=cwd, log=self.log)
                 if run.returncode != 0:
                     raise SystemExit(f"bench: {label} {name} failed (exit {run.returncode}); see {self.log}")
+                if i < 0:
+                    self.say(f"{label}: {name} warm-up (not counted): {run.wall:.2f} s")
+                    continue
                 series[name].runs.append(run)
-                self.say(f"{label}: {name} run {i + 1}/{self.runs}: {run.wall:.2f} s, {run.rss_mb:.0f} MB")
+                self.say(f"{label}: {name} run {i + 1}/{runs}: {run.wall:.2f} s, {run.rss_mb:.0f} MB")
         return series
 
 
@@ -320,15 +336,24 @@ def overhead(bench: Bench) -> dict:
     plain = bench.work / "example-plain"
     pages = make_plain(project, plain)
     bench.say(f"overhead: example handbook, {pages} pages; plain copy written with figures substituted")
+    # What mkdocs-macros costs by itself: the plain pages with the plugin on and a module that defines nothing.
+    bare = bench.work / "example-mkdocs-macros"
+    shutil.copytree(plain, bare)
+    (bare / "mkdocs.yml").write_text(macros_only_config((plain / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    (bare / f"{EMPTY_MODULE}.py").write_text("def define_env(env):\n    pass\n", "utf-8")
     s = bench.repeat("overhead", {
         "full": lambda: full_cmd(project, bench.work / "site-example-full"),
         "plain": lambda: plain_cmd(plain, bench.work / "site-example-plain"),
-    }, cwd=project)
-    full, pl = s["full"], s["plain"]
+        "mkdocs-macros": lambda: plain_cmd(bare, bench.work / "site-example-bare"),
+    }, cwd=project, runs=max(bench.runs, OVERHEAD_RUNS), warmup=1)
+    full, pl, bare_s = s["full"], s["plain"], s["mkdocs-macros"]
     return {"pages": pages, "full": [asdict(r) for r in full.runs], "plain": [asdict(r) for r in pl.runs],
+            "runs": len(full.runs),
             "full_wall_min": full.wall_min, "full_wall_med": full.wall_med, "plain_wall_min": pl.wall_min,
             "plain_wall_med": pl.wall_med, "full_rss": full.rss_max, "plain_rss": pl.rss_max,
+            "bare_wall_min": bare_s.wall_min, "bare_wall_med": bare_s.wall_med, "bare_rss": bare_s.rss_max,
             "wall_ratio": ratio(full.wall_min, pl.wall_min), "wall_ratio_med": ratio(full.wall_med, pl.wall_med),
+            "wall_ratio_paired": statistics.median(ratio(f.wall, p.wall) for f, p in zip(full.runs, pl.runs, strict=True)),
             "rss_ratio": ratio(full.rss_max, pl.rss_max),
             "site_full": tree_size(bench.work / "site-example-full"),
             "site_plain": tree_size(bench.work / "site-example-plain")}
@@ -374,7 +399,14 @@ def format_table(results: dict) -> list[str]:
                   f"{o['full_rss']:>12.0f}{o['site_full'] / 1024:>9.0f}",
                   f"{'plain (mkdocs build)':24}{o['plain_wall_min']:>11.2f}{o['plain_wall_med']:>11.2f}"
                   f"{o['plain_rss']:>12.0f}{o['site_plain'] / 1024:>9.0f}",
-                  f"{'ratio full/plain':24}{o['wall_ratio']:>11.2f}{o['wall_ratio_med']:>11.2f}{o['rss_ratio']:>12.2f}"]
+                  f"{'ratio full/plain':24}{o['wall_ratio']:>11.2f}{o['wall_ratio_med']:>11.2f}{o['rss_ratio']:>12.2f}"
+                  f"   (median of the {o['runs']} paired run ratios: {o['wall_ratio_paired']:.2f})",
+                  f"{'plain + mkdocs-macros':24}{o['bare_wall_min']:>11.2f}{o['bare_wall_med']:>11.2f}{o['bare_rss']:>12.0f}"
+                  "          ← the plugin alone, empty module: its share of the overhead",
+                  f"{'  share: mkdocs-macros':24}{ratio(o['bare_wall_min'], o['plain_wall_min']):>11.2f}"
+                  f"{ratio(o['bare_wall_med'], o['plain_wall_med']):>11.2f}{ratio(o['bare_rss'], o['plain_rss']):>12.2f}",
+                  f"{'  share: handbook code':24}{ratio(o['full_wall_min'], o['bare_wall_min']):>11.2f}"
+                  f"{ratio(o['full_wall_med'], o['bare_wall_med']):>11.2f}{ratio(o['full_rss'], o['bare_rss']):>12.2f}"]
     rows = results.get("growth", [])
     if rows:
         lines += ["", "Growth — generated reports; full / plain build, check (whole process), peak RSS, sizes",
@@ -411,6 +443,32 @@ def format_table(results: dict) -> list[str]:
                          f"query → results rendered: median {s['median_ms']:.0f} ms, min {s['min_ms']:.0f}, "
                          f"max {s['max_ms']:.0f} over {len(s['samples'])} ({', '.join(s['queries'])})")
     return lines
+
+
+def goals(results: dict) -> list[str]:
+    """Each goal of the benchmark with the measured value, met or not."""
+    out = []
+
+    def line(ok: bool, text: str) -> None:
+        out.append(f"  [{'met' if ok else 'NOT met'}] {text}")
+
+    o = results.get("overhead")
+    if o:
+        line(o["wall_ratio"] <= 1.10, f"overhead ≤ 1.10×: wall {o['wall_ratio']:.2f}× (min/min; median/median "
+                                      f"{o['wall_ratio_med']:.2f}×), peak memory {o['rss_ratio']:.2f}×")
+    big = next((r for r in results.get("growth", []) if r["indicators"] == 10000), None)
+    if big:
+        line(big["check_min"] < 1, f"check of 10,000 indicators < 1 s: {big['check_min']:.2f} s "
+                                   f"(whole `check` process, {big['pages']} pages too)")
+    thousand = next((r for r in results.get("growth", []) if r["pages"] == 1000), None)
+    if thousand:
+        line(thousand["full_rss"] < 1024, f"1,000-page build < 1 GiB peak: {thousand['full_rss']:.0f} MB")
+    for name, t in results.get("reader", {}).get("transfer", {}).items():
+        line(t["gzip_bytes"] <= 350 * 1024, f"first visit of the home page ≤ 350 KB ({name}): {t['gzip_bytes'] / 1024:.0f} KB")
+    search = results.get("reader", {}).get("search")
+    if search:
+        line(search["median_ms"] < 100, f"search < 100 ms at {search['pages']} pages: median {search['median_ms']:.0f} ms")
+    return out
 
 
 def summary(results: dict) -> str:
@@ -458,7 +516,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    lines = format_table(bench.results)
+    lines = format_table(bench.results) + ["", "Goals"] + goals(bench.results)
     bench.results["table"] = lines
     bench.results["summary"] = summary(bench.results)
     bench.results["seconds"] = time.perf_counter() - bench.started

@@ -80,7 +80,8 @@ def _fake_results() -> dict:
     return {"machine": {"nproc": 2, "mem_gib": 23.5, "python": "3.11", "platform": "Linux"}, "runs": 3,
             "overhead": {"pages": 17, "full_wall_min": 3.3, "full_wall_med": 3.4, "plain_wall_min": 3.0,
                          "plain_wall_med": 3.1, "full_rss": 110.0, "plain_rss": 100.0, "wall_ratio": 1.1,
-                         "wall_ratio_med": 1.097, "rss_ratio": 1.1, "site_full": 4e6, "site_plain": 4e6},
+                         "wall_ratio_med": 1.097, "rss_ratio": 1.1, "site_full": 4e6, "site_plain": 4e6, "runs": 7,
+                         "wall_ratio_paired": 1.09, "bare_wall_min": 3.2, "bare_wall_med": 3.3, "bare_rss": 105.0},
             "growth": [small, row],
             "reader": {"transfer": {"example": {"gzip_bytes": 200_000, "raw_bytes": 900_000, "requests": 12,
                                                 "index_gzip_bytes": 30_000}},
@@ -120,3 +121,19 @@ def test_serve_on_loopback_records_requests(tmp_path: Path):
         with urllib.request.urlopen(base, timeout=5) as response:
             assert response.read() == b"ok"
     assert requested == ["/"]
+
+
+def test_goals_say_met_or_not_with_the_measured_value():
+    lines = bench.goals(_fake_results())
+    assert "[met] overhead ≤ 1.10×: wall 1.10×" in lines[0]
+    assert "[met] check of 10,000 indicators < 1 s: 0.80 s" in lines[1]
+    assert any("[met] 1,000-page build < 1 GiB peak: 400 MB" in line for line in lines)
+    assert any("[met] search < 100 ms at 1000 pages: median 30 ms" in line for line in lines)
+    results = _fake_results()
+    results["overhead"]["wall_ratio"] = 1.3
+    assert bench.goals(results)[0].startswith("  [NOT met] overhead")
+
+
+def test_macros_only_config_turns_the_plugin_on_with_an_empty_module():
+    config = bench.macros_only_config(bench.plain_config((bench.ROOT / "mkdocs.yml").read_text(encoding="utf-8")))
+    assert f"module_name: {bench.EMPTY_MODULE}" in config and "search" in config

@@ -111,7 +111,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     # data: a second interpreter would import everything and load data/ again while this one waits.
     from .mkdocs_glue import build_site
 
-    returncode = build_site(args.project, site_dir, report.dataset)
+    dataset = report.dataset
+    del report  # every page's text, read for the check: megabytes at 1,000 pages that the build reads itself
+    returncode = build_site(args.project, site_dir, dataset)
     seconds = time.perf_counter() - started
     if returncode != 0:
         print(f"build: failed after {seconds:.1f} s (mkdocs exit {returncode})")

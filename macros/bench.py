@@ -234,6 +234,45 @@ def plain_config(config_text: str) -> str:
 
 
 EMPTY_MODULE = "bench_empty_module"
+# A prototype, for measuring only: the same check and rendering done by an MkDocs hook file instead of
+# mkdocs-macros (MkDocs >= 1.4 runs `hooks:` files as a plugin). Not the product; it tells what the
+# pipeline would cost without the mkdocs-macros plugin.
+HOOKS_FILE = "bench_handbook_hooks.py"
+HOOKS_CODE = """
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, MACROS_PARENT)
+from macros.check import run_check  # noqa: E402
+from macros.pages import PageRenderer, PageSource  # noqa: E402
+
+_renderer = []
+
+
+def on_config(config):
+    root = Path(config.config_file_path).resolve().parent
+    report = run_check(root)
+    if report.errors:
+        raise PluginError("\\n".join(str(p) for p in report.errors))
+    _renderer[:] = [PageRenderer(report.dataset, config.use_directory_urls)]
+
+
+def on_page_markdown(markdown, page, config, files):
+    src = page.file.src_uri
+    text, problems = _renderer[0].render(PageSource(src, "docs/" + src, markdown, markdown, 0, dict(page.meta or {})))
+    if problems:
+        raise PluginError("\\n".join(str(p) for p in problems))
+    return text
+"""
+
+
+def hooks_config(plain_text: str) -> str:
+    """A plain config running the handbook through :data:`HOOKS_FILE` instead of mkdocs-macros."""
+    config = yaml.safe_load(plain_text)
+    config["hooks"] = [HOOKS_FILE]
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
 OVERHEAD_RUNS = 7  # the example builds in about a second: more runs cost little and steady the ratio
 
 
@@ -341,22 +380,39 @@ def overhead(bench: Bench) -> dict:
     shutil.copytree(plain, bare)
     (bare / "mkdocs.yml").write_text(macros_only_config((plain / "mkdocs.yml").read_text("utf-8")), "utf-8")
     (bare / f"{EMPTY_MODULE}.py").write_text("def define_env(env):\n    pass\n", "utf-8")
+    # The prototype: the example's own pages and data, checked and rendered by an MkDocs hook file.
+    hooked = bench.work / "example-hooks"
+    shutil.copytree(project / "docs", hooked / "docs")
+    shutil.copytree(project / "data", hooked / "data")
+    (hooked / "mkdocs.yml").write_text(hooks_config((plain / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    (hooked / HOOKS_FILE).write_text(HOOKS_CODE.replace("MACROS_PARENT", repr(str(ROOT))),
+                                     "utf-8")
     s = bench.repeat("overhead", {
         "full": lambda: full_cmd(project, bench.work / "site-example-full"),
         "plain": lambda: plain_cmd(plain, bench.work / "site-example-plain"),
         "mkdocs-macros": lambda: plain_cmd(bare, bench.work / "site-example-bare"),
+        "hooks": lambda: plain_cmd(hooked, bench.work / "site-example-hooks"),
     }, cwd=project, runs=max(bench.runs, OVERHEAD_RUNS), warmup=1)
-    full, pl, bare_s = s["full"], s["plain"], s["mkdocs-macros"]
+    full, pl, bare_s, hooks_s = s["full"], s["plain"], s["mkdocs-macros"], s["hooks"]
     return {"pages": pages, "full": [asdict(r) for r in full.runs], "plain": [asdict(r) for r in pl.runs],
             "runs": len(full.runs),
             "full_wall_min": full.wall_min, "full_wall_med": full.wall_med, "plain_wall_min": pl.wall_min,
             "plain_wall_med": pl.wall_med, "full_rss": full.rss_max, "plain_rss": pl.rss_max,
             "bare_wall_min": bare_s.wall_min, "bare_wall_med": bare_s.wall_med, "bare_rss": bare_s.rss_max,
+            "hooks_wall_min": hooks_s.wall_min, "hooks_wall_med": hooks_s.wall_med, "hooks_rss": hooks_s.rss_max,
+            "hooks_same_site": _same_pages(bench.work / "site-example-full", bench.work / "site-example-hooks"),
             "wall_ratio": ratio(full.wall_min, pl.wall_min), "wall_ratio_med": ratio(full.wall_med, pl.wall_med),
             "wall_ratio_paired": statistics.median(ratio(f.wall, p.wall) for f, p in zip(full.runs, pl.runs, strict=True)),
             "rss_ratio": ratio(full.rss_max, pl.rss_max),
             "site_full": tree_size(bench.work / "site-example-full"),
             "site_plain": tree_size(bench.work / "site-example-plain")}
+
+
+def _same_pages(a: Path, b: Path) -> bool:
+    """The same HTML pages in two built sites (sitemaps, which carry dates, aside)."""
+    pages_a = {p.relative_to(a): p.read_bytes() for p in a.rglob("*.html")}
+    pages_b = {p.relative_to(b): p.read_bytes() for p in b.rglob("*.html")}
+    return pages_a == pages_b
 
 
 def growth(bench: Bench, size: Size) -> dict:
@@ -407,6 +463,12 @@ def format_table(results: dict) -> list[str]:
                   f"{ratio(o['bare_wall_med'], o['plain_wall_med']):>11.2f}{ratio(o['bare_rss'], o['plain_rss']):>12.2f}",
                   f"{'  share: handbook code':24}{ratio(o['full_wall_min'], o['bare_wall_min']):>11.2f}"
                   f"{ratio(o['full_wall_med'], o['bare_wall_med']):>11.2f}{ratio(o['full_rss'], o['bare_rss']):>12.2f}"]
+        if "hooks_wall_min" in o:
+            lines += [f"{'prototype: MkDocs hook':24}{o['hooks_wall_min']:>11.2f}{o['hooks_wall_med']:>11.2f}"
+                      f"{o['hooks_rss']:>12.0f}          ← check + render in a hooks: file, no mkdocs-macros "
+                      f"(same pages: {'yes' if o['hooks_same_site'] else 'NO'})",
+                      f"{'  ratio hook/plain':24}{ratio(o['hooks_wall_min'], o['plain_wall_min']):>11.2f}"
+                      f"{ratio(o['hooks_wall_med'], o['plain_wall_med']):>11.2f}{ratio(o['hooks_rss'], o['plain_rss']):>12.2f}"]
     rows = results.get("growth", [])
     if rows:
         lines += ["", "Growth — generated reports; full / plain build, check (whole process), peak RSS, sizes",

@@ -242,7 +242,7 @@ HOOKS_CODE = """
 import sys
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+PluginError = __import__("mkdocs.exceptions", fromlist=["PluginError"]).PluginError  # the hook file is MkDocs'
 
 sys.path.insert(0, MACROS_PARENT)
 from macros.check import run_check  # noqa: E402

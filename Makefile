@@ -55,3 +55,9 @@ test: $(STAMP) system-deps lint
 
 clean:
 	rm -rf site site-offline build .pytest_cache
+
+# The benchmark (not a test, not part of `make test`): cost of the data layer against plain MkDocs, growth to
+# 1,000 pages, first visit and search in Chromium. Prints a table and ends with one summary line.
+.PHONY: bench
+bench: $(STAMP) system-deps
+	$(PY) -m macros.bench

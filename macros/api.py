@@ -12,7 +12,7 @@ import inspect
 import json
 import posixpath
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from . import html as h
@@ -41,6 +41,7 @@ def page_url(src_path: str, use_directory_urls: bool = True) -> str:
     return stem + "/"
 
 
+@lru_cache(maxsize=1 << 14)  # pure, and called for every figure of every page with few distinct pairs
 def relative_url(from_src: str, to_src: str, anchor: str = "", use_directory_urls: bool = True) -> str:
     """Link from one page to another (and an anchor), relative so the site works under any prefix."""
     here = page_url(from_src, use_directory_urls)
@@ -366,7 +367,7 @@ class Macros:
                 base, latest, self._badge(a), self._method_cell(a, ind),
             ]))
         return h.table(["Chỉ tiêu", "Mục tiêu", "Năm gốc", "Mới nhất", "Tình trạng", "Căn cứ tính"], rows,
-                       caption="Chỉ tiêu và tình trạng thực hiện", class_="hb-table hb-targets")
+                       caption="Chỉ tiêu và tình trạng thực hiện", class_="hb-table hb-targets", searchable=False)
 
     def _method_cell(self, a: Assessment, ind: Indicator) -> str:
         parts = [h.text(a.reason)]
@@ -397,8 +398,12 @@ class Macros:
                     name += "<br>" + h.tag("small", h.text(ind.note))
                 rows.append(({"id": f"ind-{ind.id}"}, [name, h.text(ind.unit), values,
                                                        self._source_cell(ind.source, ind.illustrative)]))
+            # Out of the search index, like the targets table: one search entry holding every value of
+            # every indicator made Material's search unusable at scale (10,000 indicators: the index took
+            # 20 s to build in the browser and a query 6 s; without the two data tables, 2 s and 69 ms).
+            # The prose that cites a figure stays searchable.
             out.append(h.table(["Chỉ tiêu", "Đơn vị", "Giá trị theo năm", "Nguồn"], rows, caption=group,
-                               class_="hb-table hb-indicators"))
+                               class_="hb-table hb-indicators", searchable=False))
         return "".join(out)
 
     @_macro

@@ -7,8 +7,6 @@ compiler form; a one-line summary ends every command.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -109,12 +107,16 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     site_dir = Path(args.site_dir).resolve() if args.site_dir else args.project / "site"
     print(f"[2/2] mkdocs build --strict → {site_dir}", flush=True)
-    env = dict(os.environ)
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir",
-                             str(site_dir), "--config-file", str(args.project / "mkdocs.yml")], cwd=args.project, env=env)
+    # MkDocs runs in this process (through the glue, the only module importing it), reusing the checked
+    # data: a second interpreter would import everything and load data/ again while this one waits.
+    from .mkdocs_glue import build_site
+
+    dataset = report.dataset
+    del report  # every page's text, read for the check: megabytes at 1,000 pages that the build reads itself
+    returncode = build_site(args.project, site_dir, dataset)
     seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        print(f"build: failed after {seconds:.1f} s (mkdocs exit {result.returncode})")
+    if returncode != 0:
+        print(f"build: failed after {seconds:.1f} s (mkdocs exit {returncode})")
         return 1
     # Pages are index.html files, or NAME.html in a build for the file system (no directory URLs).
     pages = sum(1 for p in site_dir.rglob("*.html") if "assets" not in p.parts and p.name != "404.html")

@@ -8,11 +8,11 @@ out the digits: decimal comma and dot grouping come from the ``vi`` locale, neve
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
 from .model import PartialDate, Value
 
@@ -37,13 +37,21 @@ def round_half_up(value: float, decimals: int) -> Decimal:
         return Decimal(repr(round(float(value), 9))).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
+@cache
+def _pattern(decimals: int) -> NumberPattern:
+    """The parsed CLDR-style pattern for ``decimals`` digits (Babel would parse it again on every call)."""
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+# A handbook shows the same figures on many pages (and every value again in the indicator table):
+# formatting is a pure function of its arguments, so results are kept.
+@lru_cache(maxsize=1 << 16)
 def format_number(value: float, decimals: int = 0, signed: bool = False) -> str:
     """``1234.5, 1`` → ``1.234,5`` in the ``vi`` locale."""
     rounded = round_half_up(value, decimals)
     if rounded == 0:
         rounded = abs(rounded)  # no "-0,0"
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = format_decimal(rounded, format=pattern, locale=_locale())
+    text = _pattern(decimals).apply(rounded, _locale())
     if signed and rounded > 0:
         text = _locale().number_symbols["latn"]["plusSign"] + text
     return text

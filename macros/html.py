@@ -7,6 +7,8 @@ so ``**x**``, ``[a](b)`` or ``{{ x }}`` in a data value is shown literally.
 
 from __future__ import annotations
 
+import re
+
 # One pass, so no reference is escaped twice: HTML specials, then what Markdown or Jinja would act on.
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\n": " ", "\r": " "}
 _TABLE = str.maketrans({**_HTML, **{c: f"&#{ord(c)};" for c in "*_[]`\\{}|~#!^$:"}})
@@ -15,9 +17,16 @@ _TABLE = str.maketrans({**_HTML, **{c: f"&#{ord(c)};" for c in "*_[]`\\{}|~#!^$:
 _ATTR_TABLE = str.maketrans({**_HTML, **{c: f"&#{ord(c)};" for c in "[]`\\{}"}})
 
 
+# str.translate with a mapping visits every character in Python; most values have nothing to escape,
+# which one regex search (in C) tells first.
+_NEEDS = re.compile("[" + re.escape("".join(chr(c) for c in _TABLE)) + "]")
+_NEEDS_ATTR = re.compile("[" + re.escape("".join(chr(c) for c in _ATTR_TABLE)) + "]")
+
+
 def text(value: object) -> str:
     """Escape a data value for use as element content or attribute value."""
-    return str(value).translate(_TABLE)
+    s = str(value)
+    return s.translate(_TABLE) if _NEEDS.search(s) else s
 
 
 def attrs(**values: object) -> str:
@@ -27,7 +36,8 @@ def attrs(**values: object) -> str:
         if value is None:
             continue
         name = name.rstrip("_").replace("_", "-")
-        parts.append(f' {name}="{str(value).translate(_ATTR_TABLE)}"')
+        s = str(value)
+        parts.append(f' {name}="{s.translate(_ATTR_TABLE) if _NEEDS_ATTR.search(s) else s}"')
     return "".join(parts)
 
 
@@ -37,8 +47,12 @@ def tag(name: str, content: str = "", **attributes: object) -> str:
 
 
 def table(headers: list[str], rows: list[tuple[dict, list[str]]], caption: str | None = None,
-          class_: str = "hb-table") -> str:
-    """A scrollable table: headers are plain text, each row is (row attributes, cells of safe HTML)."""
+          class_: str = "hb-table", searchable: bool = True) -> str:
+    """A scrollable table: headers are plain text, each row is (row attributes, cells of safe HTML).
+
+    ``searchable=False`` keeps the table out of the site's search index (Material skips an element
+    marked ``data-search-exclude``).
+    """
     # Newlines between cells and rows: the search indexer joins text nodes, so "10,2%" and the next
     # cell's "Số liệu" would otherwise be indexed as one word.
     head = "\n".join(f'<th scope="col">{text(h)}</th>' for h in headers)
@@ -48,5 +62,6 @@ def table(headers: list[str], rows: list[tuple[dict, list[str]]], caption: str |
     cap = f"<caption>{text(caption)}</caption>" if caption else ""
     # The class sits on the wrapper: Material styles only `table:not([class])`, and the wrapper is what
     # scrolls sideways on a phone (focusable, so keyboard users can scroll it too).
-    return (f'<div class="hb-table-wrap {class_}" tabindex="0" role="region"{attrs(aria_label=caption)}>'
+    exclude = "" if searchable else " data-search-exclude"
+    return (f'<div class="hb-table-wrap {class_}" tabindex="0" role="region"{attrs(aria_label=caption)}{exclude}>'
             f'<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')

@@ -1,14 +1,16 @@
 """The thin layer between the core and mkdocs-macros; the only module that imports MkDocs.
 
 It loads the data once per build, registers the core's macros for the page being rendered, and before
-mkdocs-macros renders a page it resolves every macro call with the core's renderer, so an editor's
-mistake stops the build as one located line (a ``PluginError``), never a traceback. Another front end
+mkdocs-macros renders a page it renders it with the core's renderer, so an editor's mistake stops the
+build as one located line (a ``PluginError``), never a traceback; the core's text is what the page
+becomes (mkdocs-macros is told not to render it again). Another front end
 (Zensical's macros extension, for instance) would replace only this module.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from .api import MACRO_NAMES, Macros
 from .errors import DataError
 from .load import load_dataset
+from .model import Dataset
 from .pages import PageRenderer, PageSource
 from .theme import banner_fields
 
@@ -30,14 +33,23 @@ IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker.js"
 log = logging.getLogger("mkdocs.plugins.handbook")
 
 
+# Datasets already loaded and checked in this process by `python -m macros build`, by project folder:
+# the build that follows in the same process uses them instead of reading data/ a second time.
+_CHECKED: dict[Path, Dataset] = {}
+
+
 class _State:
     """Per-build state kept on the mkdocs-macros environment object."""
 
     def __init__(self, root: Path, use_directory_urls: bool):
-        try:
-            self.dataset, warnings = load_dataset(root / "data", root)
-        except DataError as exc:
-            raise PluginError(f"{len(exc.problems)} problem(s) in data/:\n{exc}") from None
+        checked = _CHECKED.get(root)
+        if checked is not None:
+            self.dataset, warnings = checked, []  # the check printed its warnings already
+        else:
+            try:
+                self.dataset, warnings = load_dataset(root / "data", root)
+            except DataError as exc:
+                raise PluginError(f"{len(exc.problems)} problem(s) in data/:\n{exc}") from None
         for warning in warnings:
             # Info, not warning: `mkdocs build --strict` would abort on a problem the tool has already fixed.
             log.info(str(warning))
@@ -132,6 +144,42 @@ def on_pre_page_macros(env: Any) -> None:
         raw = abs_src.read_text(encoding="utf-8-sig")
         offset = max(0, raw.count("\n") - env.markdown.count("\n"))
     source = PageSource(src, display, env.markdown, env.markdown, offset, dict(page.meta or {}))
-    _, problems = state.renderer.render(source)
+    text, problems = state.renderer.render(source)
     if problems:
         raise PluginError("\n".join(str(p) for p in problems))
+    meta_flag = (page.meta or {}).get("render_macros")
+    would_render = meta_flag is not False and (meta_flag is True or env.config.get("render_by_default", True))
+    if text is not None and would_render:
+        # The core has just rendered the page with the same macros: hand mkdocs-macros that text and
+        # tell it not to render the page a second time (its own copy of the page only, not page.meta).
+        env.markdown = text
+        copy = env.variables.get("page")
+        if copy is not None and copy is not page:
+            copy.meta = dict(copy.meta or {}, render_macros=False)
+
+
+def build_site(project: Path, site_dir: Path, dataset: Dataset | None = None) -> int:
+    """``mkdocs build --strict --clean`` in this process; return its exit code.
+
+    ``python -m macros build`` calls this after its check: the same MkDocs command line (same
+    messages, same exit codes), without a second Python process that would import everything and
+    read and check data/ again while the first one still holds its copy. ``dataset`` is the checked
+    data, used by the build instead of loading data/ again.
+    """
+    from mkdocs.__main__ import cli
+
+    root = project.resolve()
+    if dataset is not None:
+        _CHECKED[root] = dataset
+    here = Path.cwd()
+    os.chdir(root)
+    try:
+        cli.main(["build", "--strict", "--clean", "--site-dir", str(site_dir), "--config-file", str(root / "mkdocs.yml")],
+                 prog_name="mkdocs", standalone_mode=True)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        os.chdir(here)
+        _CHECKED.pop(root, None)
+    return code

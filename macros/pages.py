@@ -8,6 +8,7 @@ bad call of a page, not only the first.
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 import unicodedata
@@ -93,6 +94,46 @@ def read_page(path: Path, docs_dir: Path, root: Path) -> tuple[PageSource | None
     return PageSource(src, display, text, body, offset, meta), problems
 
 
+_EXPRESSION = re.compile(r"\{\{(.*?)\}\}", re.S)
+
+
+def _literal(node: ast.expr, source: str) -> tuple[bool, Any]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool, type(None))):
+        if isinstance(node.value, str) and (ast.get_source_segment(source, node) or "x")[0] not in "'\"":
+            return False, None  # r"…", u"…": Python string prefixes Jinja does not have
+        return True, node.value
+    if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
+            and type(node.operand.value) in (int, float)):
+        return True, -node.operand.value
+    return False, None
+
+
+def _literal_call(expression: str) -> tuple[str, list[Any], dict[str, Any]] | None:
+    """``fig("id", 2024, unit=False)`` → ("fig", ["id", 2024], {"unit": False}); None if it is anything else."""
+    text = expression.strip()
+    if not text or "\\" in text or text[0] in "-+" or text[-1] in "-+":
+        return None
+    try:
+        node = ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+        return None
+    args = []
+    for arg in node.args:
+        ok, value = _literal(arg, text)
+        if not ok:
+            return None
+        args.append(value)
+    kwargs = {}
+    for keyword in node.keywords:
+        ok, value = _literal(keyword.value, text) if keyword.arg else (False, None)
+        if not ok:
+            return None
+        kwargs[keyword.arg] = value
+    return node.func.id, args, kwargs
+
+
 def _template_line(template: jinja2.Template | None) -> int:
     """Line in the template of the macro call being evaluated (walks up to Jinja's compiled frame)."""
     frame = sys._getframe(1)
@@ -109,10 +150,13 @@ class _Collector:
     def __init__(self, page: PageSource):
         self.page = page
         self.template: jinja2.Template | None = None
+        self.line: int | None = None  # set by the fast path, which has no template frame to read the line from
         self.problems: list[Problem] = []
 
     def add(self, key: str, message: str, hint: str = "", line: int | None = None) -> None:
-        line = (line if line is not None else _template_line(self.template)) + self.page.offset
+        if line is None:
+            line = self.line if self.line is not None else _template_line(self.template)
+        line += self.page.offset
         self.problems.append(Problem(self.page.display, line, key, message, hint))
 
 
@@ -187,6 +231,62 @@ class PageRenderer:
 
     def render(self, page: PageSource) -> tuple[str | None, list[Problem]]:
         """Render a page body; return (text, problems). Text is None when the template cannot be parsed."""
+        fast = self._render_calls(page)
+        if fast is not None:
+            return fast
+        return self.render_jinja(page)
+
+    def _render_calls(self, page: PageSource) -> tuple[str, list[Problem]] | None:
+        """The fast path: a page whose only template syntax is ``{{ macro(literal, …) }}`` calls.
+
+        Compiling a page with Jinja costs more than everything else the check does with it, and a
+        handbook page only calls macros with literal arguments. Such a page is rendered here by
+        calling each macro directly: the same text and the same problems, at the same lines. Anything
+        else (a ``{% %}`` block, a comment, a filter, a variable, an expression, a backslash or string
+        prefix, a ``\r``, an exception other than a macro error) returns None and goes to Jinja.
+        """
+        body = page.body
+        if "{%" in body or "{#" in body or "\r" in body:
+            return None
+        calls = []
+        pos = 0
+        for match in _EXPRESSION.finditer(body):
+            if "{{" in body[pos:match.start()]:
+                return None
+            call = _literal_call(match.group(1))
+            if call is None:
+                return None
+            line = body.count("\n", 0, match.start(1) + len(match.group(1)) - len(match.group(1).lstrip())) + 1
+            calls.append((match.start(), match.end(), line, call))
+            pos = match.end()
+        if "{{" in body[pos:]:
+            return None
+        if not calls:
+            return body, []
+        collector = _Collector(page)
+        macros = self._wrap(Macros(self.dataset, page.src, self.use_directory_urls), collector)
+        out = []
+        pos = 0
+        for start, end, line, (name, args, kwargs) in calls:
+            out.append(body[pos:start])
+            collector.line = line
+            fn = macros.get(name)
+            if fn is None and name in self.env.globals:
+                return None  # a Jinja global such as range(): Jinja knows what to do with it
+            if fn is None:
+                collector.add(name, f'unknown name "{name}"', suggest(name, MACRO_NAMES) + " (macros are listed in README.md)")
+                out.append(PLACEHOLDER)
+            else:
+                try:
+                    out.append(str(fn(*args, **kwargs)))
+                except Exception:  # anything but a macro error: let Jinja report it exactly as before
+                    return None
+            pos = end
+        out.append(body[pos:])
+        return "".join(out), collector.problems
+
+    def render_jinja(self, page: PageSource) -> tuple[str | None, list[Problem]]:
+        """Render a page body as a Jinja template (what :meth:`render` does for any page it cannot take fast)."""
         collector = _Collector(page)
         try:
             template = self.env.from_string(page.body)

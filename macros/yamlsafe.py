@@ -232,7 +232,14 @@ class _Builder:
                                                  "write it in decimal, or in quotes if it is text"))
                 return None
         try:
-            value = self.constructor.construct_object(node, deep=True)
+            # Plain text and plain decimal integers (most scalars) need no constructor; the rest go through PyYAML's.
+            if node.tag == "tag:yaml.org,2002:str":
+                value = node.value
+            elif node.tag == "tag:yaml.org,2002:int" and node.value.isascii() and node.value.isdigit() and (
+                    node.value == "0" or node.value[0] != "0"):
+                value = int(node.value)
+            else:
+                value = self.constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
             self.doc.problems.append(Problem(self.doc.file, line, path_text(path),
                                              f"cannot read {node.value[:40]!r}: {str(exc).splitlines()[0][:80]}",

@@ -323,6 +323,10 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
             for name, what, run in checks:
                 step(name, what)
                 found = run()
+                for warning in [p for p in found if not p.is_error]:
+                    err(str(warning))
+                warnings += sum(1 for p in found if not p.is_error)
+                found = [p for p in found if p.is_error]
                 if name == "external" and hosts:
                     say(f"       {sum(hosts.values())} links to {len(hosts)} outside site(s) (allowed: readers follow them)")
                 if found:
@@ -418,6 +422,8 @@ def cmd_csp_hashes(args: argparse.Namespace) -> int:
     """``csp-hashes --site-dir DIR``: the script-src line to paste into the nginx snippet after a theme change."""
     site = Site(Path(args.site_dir).resolve(), str(args.site_dir))
     hashes = sorted({digest for _rel, _line, digest in site.inline_scripts()})
+    styles = sorted({digest for _rel, _line, digest in site.inline_styles()})
     _say("script-src 'self' " + " ".join(f"'{h}'" for h in hashes) + ";")
-    _say(f"csp-hashes: {len(hashes)} inline script hash(es) in {len(site.pages)} pages")
+    _say("style-src 'self' " + " ".join(f"'{h}'" for h in styles) + ";")
+    _say(f"csp-hashes: {len(hashes)} inline script and {len(styles)} style hash(es) in {len(site.pages)} pages")
     return 0

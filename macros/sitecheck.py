@@ -31,6 +31,9 @@ _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
 _ATTR_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
 _CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*((?:https?:)?//[^"')\s]+)""", re.I)
 _CSP_HASH = re.compile(r"'(sha(?:256|384|512)-[A-Za-z0-9+/=]+)'")
+_CSP_HEADER = re.compile(r'add_header\s+Content-Security-Policy\s+"([^"]+)"')
+_STYLE = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.I | re.S)
+_PRINT_PAGE = 'id="print-site-page"'
 
 # Never part of a site: sources, configuration, VCS and editor files, build internals, secrets.
 FORBIDDEN_SUFFIXES = (".md", ".markdown", ".yaml", ".yml", ".py", ".pyc", ".pyo", ".toml", ".ini", ".cfg", ".env",
@@ -137,8 +140,15 @@ class Site:
                 path = unquote(parts.path)
                 if not path:
                     if parts.fragment and parts.fragment not in page.ids:
-                        problems.append(self.problem(rel, line, "(link)", f'anchor "#{parts.fragment}" is not on this page',
-                                                     "check the heading's id or the anchor's spelling"))
+                        found = self.problem(rel, line, "(link)", f'anchor "#{parts.fragment}" is not on this page',
+                                             "check the heading's id or the anchor's spelling")
+                        if _PRINT_PAGE in page.text:
+                            # mkdocs-print-site rewrites links to "#page-id" but leaves ids written as raw HTML
+                            # (table rows) unprefixed: a known limit of the plugin, reported, not blocking.
+                            found = Problem(found.file, found.line, found.key, found.message,
+                                            found.hint + " (print page: mkdocs-print-site does not prefix raw-HTML ids)",
+                                            "warning")
+                        problems.append(found)
                     continue
                 target = self._resolve(rel, path)
                 if target is None:
@@ -245,23 +255,38 @@ class Site:
                 found.append((rel, _line_of(page.text, match.start()), f"sha256-{digest}"))
         return found
 
+    def inline_styles(self) -> list[tuple[str, int, str]]:
+        """(page, line, 'sha256-…') of every inline <style> block (CSP style-src applies to them)."""
+        found = []
+        for rel, page in self.pages.items():
+            for match in _STYLE.finditer(page.text):
+                digest = base64.b64encode(hashlib.sha256(match.group(2).encode("utf-8")).digest()).decode()
+                found.append((rel, _line_of(page.text, match.start()), f"sha256-{digest}"))
+        return found
+
     def csp_problems(self, snippet: Path, snippet_display: str) -> list[Problem]:
-        """Every inline script's hash is allowed by the shipped nginx snippet; no inline event handlers."""
+        """Every inline script and style block is allowed by hash in the shipped nginx snippet; no inline handlers."""
         problems = []
         try:
-            allowed = set(_CSP_HASH.findall(snippet.read_text(encoding="utf-8")))
+            header = _CSP_HEADER.search(snippet.read_text(encoding="utf-8"))
         except OSError:
-            return [Problem(snippet_display, 1, "(csp)", "the nginx security snippet is missing",
+            header = None
+        if header is None:
+            return [Problem(snippet_display, 1, "(csp)", "the nginx security snippet or its CSP header is missing",
                             "restore deploy/nginx/snippets/handbook-security.conf from the repository")]
-        missing: dict[str, tuple[str, int]] = {}
-        for rel, line, digest in self.inline_scripts():
-            if digest not in allowed:
-                missing.setdefault(digest, (rel, line))
-        for digest, (rel, line) in sorted(missing.items(), key=lambda kv: kv[1]):
-            problems.append(self.problem(
-                rel, line, "(csp)", f"inline script '{digest}' is not allowed by {snippet_display}",
-                f"if the theme or mkdocs.yml changed, add '{digest}' to script-src in that file "
-                "(`python -m macros csp-hashes --site-dir DIR` prints them all) and reload nginx before publishing"))
+        directives = {d.strip().split(" ", 1)[0]: d for d in header.group(1).split(";") if d.strip()}
+        for directive, blocks in (("script-src", self.inline_scripts()), ("style-src", self.inline_styles())):
+            allowed = set(_CSP_HASH.findall(directives.get(directive, "")))
+            missing: dict[str, tuple[str, int]] = {}
+            for rel, line, digest in blocks:
+                if digest not in allowed:
+                    missing.setdefault(digest, (rel, line))
+            for digest, (rel, line) in sorted(missing.items(), key=lambda kv: kv[1]):
+                what = "script" if directive == "script-src" else "<style> block"
+                problems.append(self.problem(
+                    rel, line, "(csp)", f"inline {what} '{digest}' is not allowed by {snippet_display}",
+                    f"if the theme or mkdocs.yml changed, add '{digest}' to {directive} in that file "
+                    "(`python -m macros csp-hashes --site-dir DIR` prints them all) and reload nginx before publishing"))
         for rel, page in self.pages.items():
             for line, tag, attr in page.handlers:
                 problems.append(self.problem(rel, line, "(csp)", f"<{tag} {attr}=…> is an inline event handler",

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import yaml
 
-from .gen_report import Size, generate
+from .gen_report import Size, generate, load_mkdocs_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (Size(10, 100), Size(100, 1000), Size(1000, 10000))
@@ -221,7 +221,7 @@ def search_index(site: Path) -> Path:
 
 def plain_config(config_text: str) -> str:
     """The project's ``mkdocs.yml`` without the macros plugin (same theme, extensions, other plugins)."""
-    config = yaml.safe_load(config_text)
+    config = load_mkdocs_config(config_text)
     plugins = config.get("plugins") or []
     kept = []
     for plugin in plugins:
@@ -230,6 +230,7 @@ def plain_config(config_text: str) -> str:
             kept.append(plugin)
     config["plugins"] = kept
     config.pop("watch", None)  # data/ is not copied: nothing of it is read by a plain build
+    config.pop("hooks", None)  # the drafts hook is the handbook's code too (macros/ is not copied)
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
 
 

@@ -12,6 +12,7 @@ The text is deterministic for a given size and seed, so two runs measure the sam
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from dataclasses import dataclass
@@ -257,7 +258,7 @@ def generate(dest: Path, pages: int = 100, indicators: int = 1000, seed: int = 5
         "status_method": {"on_track_ratio": 0.95, "min_points": 3},
         "pages": {"indicators": "chi-tieu.md", "documents": "van-ban.md", "method": "phuong-phap.md"}})
 
-    config = yaml.safe_load(mkdocs_template.read_text(encoding="utf-8"))
+    config = load_mkdocs_config(mkdocs_template.read_text(encoding="utf-8"))
     config["site_name"] = f"Sổ tay báo cáo chính trị — bản thử {pages} trang"
     config["nav"] = nav
     config.pop("watch", None)
@@ -283,3 +284,24 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+class _MkdocsLoader(yaml.SafeLoader):
+    """mkdocs.yml as MkDocs reads it, for the copies made here: ``!ENV [NAME, default]`` becomes its value now."""
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    items = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]
+    names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    for name in names:
+        if isinstance(name, str) and name in os.environ:
+            return yaml.safe_load(os.environ[name])
+    return default
+
+
+_MkdocsLoader.add_constructor("!ENV", _env_tag)
+
+
+def load_mkdocs_config(text: str) -> dict:
+    """Parse mkdocs.yml safely, resolving MkDocs' ``!ENV`` tag (the offline build switch uses it)."""
+    return yaml.load(text, Loader=_MkdocsLoader)  # noqa: S506 — a SafeLoader subclass

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 
 _PROJECT = str(Path(__file__).resolve().parent.parent)
@@ -44,6 +45,7 @@ def on_files(files: Files, config: Any) -> Files:
     return files
 
 
+@event_priority(100)  # before every plugin: the print page and the search index copy the content
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
-    """Strip editors' HTML comments from the page (and so from the search index, built after this)."""
+    """Strip editors' HTML comments from the page before any plugin sees its HTML."""
     return strip_html_comments(html)

@@ -164,6 +164,7 @@ def stamp(folder: Path, release_id: str) -> tuple[int, int]:
         return "" if rel == "404.html" or "/" not in rel else rel.rsplit("/", 1)[0]
 
     html_files = sorted(folder.rglob("*.html"))
+    _externalise_styles(folder, html_files)
     referenced = set()
     for path in html_files:
         rel = path.relative_to(folder).as_posix()
@@ -200,6 +201,42 @@ def stamp(folder: Path, release_id: str) -> tuple[int, int]:
         path.write_text(text, encoding="utf-8")
         pages += 1
     return pages, len(renamed)
+
+
+_INLINE_STYLE = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.I | re.S)
+_MEDIA = re.compile(r"""\bmedia\s*=\s*("[^"]*"|'[^']*')""", re.I)
+
+
+def _externalise_styles(folder: Path, html_files: list[Path]) -> int:
+    """Move every inline ``<style>`` into a content-hashed file under assets/, linked from the page.
+
+    The CSP then needs no hash for styles (``style-src 'self'``), even when a theme writes data — the
+    handbook's title and version in the print header — into a style block, which would change its hash
+    with every edit of data/handbook.yaml.
+    """
+    moved = 0
+    for path in html_files:
+        rel = path.relative_to(folder).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if "<style" not in text.lower():
+            continue
+
+        def replace(match: re.Match[str], rel: str = rel) -> str:
+            nonlocal moved
+            css = match.group(2).encode("utf-8")
+            name = f"assets/inline.{hashlib.sha256(css).hexdigest()[:10]}.css"
+            target = folder / name
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(css)
+            base = "" if rel == "404.html" or "/" not in rel else rel.rsplit("/", 1)[0]
+            href = "/" + name if rel == "404.html" else posixpath.relpath(name, base or ".")
+            media = _MEDIA.search(match.group(1))
+            moved += 1
+            return f'<link rel="stylesheet" href="{href}"' + (f" media={media.group(1)}" if media else "") + ">"
+
+        path.write_text(_INLINE_STYLE.sub(replace, text), encoding="utf-8")
+    return moved
 
 
 def compress(folder: Path) -> int:

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import yaml
 
-from .gen_report import Size, generate, load_mkdocs_config
+from .gen_report import Size, generate, load_mkdocs_yml
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (Size(10, 100), Size(100, 1000), Size(1000, 10000))
@@ -221,7 +221,7 @@ def search_index(site: Path) -> Path:
 
 def plain_config(config_text: str) -> str:
     """The project's ``mkdocs.yml`` without the macros plugin (same theme, extensions, other plugins)."""
-    config = load_mkdocs_config(config_text)
+    config = load_mkdocs_yml(config_text)
     plugins = config.get("plugins") or []
     kept = []
     for plugin in plugins:
@@ -230,7 +230,7 @@ def plain_config(config_text: str) -> str:
             kept.append(plugin)
     config["plugins"] = kept
     config.pop("watch", None)  # data/ is not copied: nothing of it is read by a plain build
-    config.pop("hooks", None)  # the drafts hook is the handbook's code too (macros/ is not copied)
+    config.pop("hooks", None)  # the handbook's own hook (drafts, editor notes) is part of the pipeline measured
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
 
 
@@ -271,7 +271,7 @@ def on_page_markdown(markdown, page, config, files):
 
 def hooks_config(plain_text: str) -> str:
     """A plain config running the handbook through :data:`HOOKS_FILE` instead of mkdocs-macros."""
-    config = yaml.safe_load(plain_text)
+    config = load_mkdocs_yml(plain_text)
     config["hooks"] = [HOOKS_FILE]
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
 OVERHEAD_RUNS = 7  # the example builds in about a second: more runs cost little and steady the ratio
@@ -279,7 +279,7 @@ OVERHEAD_RUNS = 7  # the example builds in about a second: more runs cost little
 
 def macros_only_config(plain_text: str) -> str:
     """A plain config with mkdocs-macros switched on again, loading a module that defines nothing."""
-    config = yaml.safe_load(plain_text)
+    config = load_mkdocs_yml(plain_text)
     config["plugins"] = [*config.get("plugins", []), {"macros": {"module_name": EMPTY_MODULE, "on_undefined": "strict"}}]
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
 

@@ -12,7 +12,6 @@ The text is deterministic for a given size and seed, so two runs measure the sam
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 from dataclasses import dataclass
@@ -37,9 +36,10 @@ AREAS = [
     ("chuyen-doi-so", "Chuyển đổi số", "chính quyền số, kinh tế số và xã hội số"),
     ("xay-dung-dang", "Xây dựng Đảng", "công tác xây dựng, chỉnh đốn Đảng và hệ thống chính trị"),
 ]
-PLACES = ["thành phố Hải Dương", "thành phố Chí Linh", "thị xã Kinh Môn", "huyện Nam Sách", "huyện Kim Thành",
-          "huyện Thanh Hà", "huyện Cẩm Giàng", "huyện Bình Giang", "huyện Gia Lộc", "huyện Tứ Kỳ",
-          "huyện Ninh Giang", "huyện Thanh Miện", "toàn tỉnh"]
+# Generic units of a province: the generator serves any committee's report, not one province's.
+PLACES = ["thành phố trung tâm", "thành phố phía Bắc", "thị xã phía Đông", "huyện Đông Bắc", "huyện Đông Nam",
+          "huyện Tây Bắc", "huyện Tây Nam", "huyện ven sông", "huyện miền núi", "huyện đồng bằng",
+          "khu công nghiệp tập trung", "khu kinh tế chuyên biệt", "toàn tỉnh"]
 MEASURES = [
     ("Tốc độ tăng trưởng", "%", "rate"), ("Tỷ lệ", "%", "share"), ("Tổng vốn đầu tư", "tỷ đồng", "level"),
     ("Giá trị sản xuất", "tỷ đồng", "level"), ("Thu ngân sách", "tỷ đồng", "level"),
@@ -79,9 +79,9 @@ CLOSINGS = [
 TASKS = ["Hoàn thiện thể chế, chính sách", "Phát triển hạ tầng giao thông kết nối vùng", "Đào tạo nguồn nhân lực",
          "Đẩy mạnh chuyển đổi số", "Cải thiện môi trường đầu tư", "Nâng cao chất lượng đội ngũ cán bộ"]
 HEADINGS = ["Kết quả đạt được", "Chuyển biến nổi bật", "Những mặt còn hạn chế", "Nhiệm vụ thời gian tới"]
-DOC_TYPES = [("Nghị quyết", "NQ/TU", "Tỉnh uỷ Hải Dương"), ("Kết luận", "KL/TW", "Bộ Chính trị"),
+DOC_TYPES = [("Nghị quyết", "NQ/TU", "Tỉnh uỷ"), ("Kết luận", "KL/TW", "Bộ Chính trị"),
              ("Chỉ thị", "CT/TU", "Ban Thường vụ Tỉnh uỷ"), ("Quyết định", "QĐ-UBND", "Uỷ ban nhân dân tỉnh"),
-             ("Kế hoạch", "KH/TU", "Tỉnh uỷ Hải Dương")]
+             ("Kế hoạch", "KH/TU", "Tỉnh uỷ")]
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,30 @@ def _indicator(rng: random.Random, n: int, area: str, with_target: bool, key: bo
     if key:
         ind["key"] = True
     return ind
+
+
+class _MkDocsYamlLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml's own tags as MkDocs does: `!ENV [VAR, …, default]` and `!relative` (a path)."""
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    import os
+
+    names = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node)
+    default = names.pop() if len(names) > 1 else None
+    for name in names:
+        if name in os.environ:
+            return yaml.safe_load(os.environ[name])
+    return default
+
+
+_MkDocsYamlLoader.add_constructor("!ENV", _env_tag)
+_MkDocsYamlLoader.add_constructor("!relative", lambda loader, node: loader.construct_scalar(node))
+
+
+def load_mkdocs_yml(text: str) -> dict[str, Any]:
+    """A project's mkdocs.yml as plain data (its tags resolved), for writing a variant of it."""
+    return yaml.load(text, Loader=_MkDocsYamlLoader)  # noqa: S506 — a SafeLoader subclass
 
 
 def _dump(path: Path, data: Any) -> None:
@@ -182,9 +206,9 @@ def generate(dest: Path, pages: int = 100, indicators: int = 1000, seed: int = 5
             shutil.rmtree(d)
 
     # Data: sources, documents, lists, abbreviations, indicators by area.
-    sources = [{"id": f"src-{i:03d}", "publisher": "Cục Thống kê tỉnh Hải Dương",
+    sources = [{"id": f"src-{i:03d}", "publisher": "Cục Thống kê tỉnh",
                 "title": f"Báo cáo tình hình kinh tế – xã hội số {i + 1}", "date": f"{2021 + i % 4}-{1 + i % 12:02d}-15",
-                "url": f"https://thongke.haiduong.gov.vn/bao-cao/{i + 1}"} for i in range(40)]
+                "url": f"https://thongke.example.gov.vn/bao-cao/{i + 1}"} for i in range(40)]
     _dump(data_dir / "sources.yaml", {"kind": "sources", "sources": sources})
     n_docs = max(10, pages // 5)
     documents = []
@@ -252,13 +276,13 @@ def generate(dest: Path, pages: int = 100, indicators: int = 1000, seed: int = 5
     budgets = dict.fromkeys(page_texts, 1000)
     _dump(data_dir / "handbook.yaml", {
         "kind": "handbook", "title": f"Sổ tay báo cáo chính trị (bản thử {pages} trang)",
-        "organisation": "Ban Chấp hành Đảng bộ tỉnh Hải Dương khóa XVII", "status": "Dự thảo",
+        "organisation": "Ban Chấp hành Đảng bộ tỉnh", "status": "Dự thảo",
         "circulation": "Lưu hành nội bộ", "version": "0.1", "date": "2024-12-15",
         "budgets": {"total": 1000 * len(budgets), "pages": budgets},
         "status_method": {"on_track_ratio": 0.95, "min_points": 3},
         "pages": {"indicators": "chi-tieu.md", "documents": "van-ban.md", "method": "phuong-phap.md"}})
 
-    config = load_mkdocs_config(mkdocs_template.read_text(encoding="utf-8"))
+    config = load_mkdocs_yml(mkdocs_template.read_text(encoding="utf-8"))
     config["site_name"] = f"Sổ tay báo cáo chính trị — bản thử {pages} trang"
     config["nav"] = nav
     config.pop("watch", None)
@@ -284,24 +308,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-
-
-class _MkdocsLoader(yaml.SafeLoader):
-    """mkdocs.yml as MkDocs reads it, for the copies made here: ``!ENV [NAME, default]`` becomes its value now."""
-
-
-def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
-    items = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]
-    names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
-    for name in names:
-        if isinstance(name, str) and name in os.environ:
-            return yaml.safe_load(os.environ[name])
-    return default
-
-
-_MkdocsLoader.add_constructor("!ENV", _env_tag)
-
-
-def load_mkdocs_config(text: str) -> dict:
-    """Parse mkdocs.yml safely, resolving MkDocs' ``!ENV`` tag (the offline build switch uses it)."""
-    return yaml.load(text, Loader=_MkdocsLoader)  # noqa: S506 — a SafeLoader subclass

@@ -22,7 +22,7 @@ from .errors import DataError
 from .load import load_dataset
 from .model import Dataset
 from .pages import PageRenderer, PageSource
-from .theme import banner_fields
+from .theme import PRINT_PAGE_CSS, banner_fields, print_page_css
 
 # Appended to Material's search worker so queries with or without Vietnamese diacritics find the same pages.
 SEARCH_FOLD_JS = Path(__file__).parent / "assets" / "search-fold.js"
@@ -109,7 +109,12 @@ def _offline_shim(conf: Any) -> None:
 
 
 def on_post_build(env: Any) -> None:
-    """Make Material's search diacritic-insensitive by appending the fold to its search worker."""
+    """Write the print stylesheet from data; make Material's search diacritic-insensitive."""
+    fields = env.conf["extra"].get("handbook")
+    if fields:
+        css = Path(env.conf["site_dir"]) / PRINT_PAGE_CSS
+        css.parent.mkdir(parents=True, exist_ok=True)
+        css.write_text(print_page_css(fields), encoding="utf-8")
     if not any(name.split("/")[-1] == "search" for name in env.conf["plugins"]):
         return  # a handbook built without search has no worker to patch
     workers = sorted((Path(env.conf["site_dir"]) / "assets" / "javascripts" / "workers").glob("search.*.js"))

@@ -19,6 +19,7 @@ if _PROJECT not in sys.path:
     sys.path.insert(0, _PROJECT)
 
 from macros.drafts import find_drafts, prune_nav, strip_html_comments  # noqa: E402
+from macros.printpage import prefix_section_ids  # noqa: E402
 
 _drafts: set[str] = set()
 
@@ -49,3 +50,17 @@ def on_files(files: Files, config: Any) -> Files:
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     """Strip editors' HTML comments from the page before any plugin sees its HTML."""
     return strip_html_comments(html)
+
+
+def on_post_build(config: Any) -> None:
+    """On the print page (written by print-site's own on_post_build, before hooks run): give row and
+    list anchors the prefix print-site gave the links to them, and drop editors' HTML comments, which
+    print-site copied from the pages before on_page_content stripped them."""
+    plugin = config["plugins"].get("print-site")
+    page = getattr(plugin, "print_page", None)
+    path = Path(page.file.abs_dest_path) if page is not None else None
+    if path is not None and path.is_file():
+        html = path.read_text(encoding="utf-8")
+        fixed = strip_html_comments(prefix_section_ids(html))
+        if fixed != html:
+            path.write_text(fixed, encoding="utf-8")

@@ -42,3 +42,19 @@ def banner_fields(hb: Handbook) -> dict[str, str]:
         "print_header": header,
         "print_header_css": css_string(header),
     }
+
+
+PRINT_PAGE_CSS = "assets/stylesheets/hb-print-page.css"
+
+
+def print_page_css(fields: dict[str, str]) -> str:
+    """The @page rules of print: the draft line as running header, page numbers at the foot.
+
+    Written as a stylesheet of the site rather than an inline <style>, which the intranet's
+    Content-Security-Policy (style-src 'self') would block, and whose hash would change with every version.
+    """
+    return ("@page {\n"
+            f"  @top-center {{ content: {fields['print_header_css']}; }}\n"
+            '  @bottom-center { content: "Trang " counter(page) " / " counter(pages); }\n'
+            "  @bottom-right { content: none; }\n"
+            "}\n")

@@ -579,14 +579,24 @@ def test_offline_build_searches_from_the_file_system(chromium: Any, offline_site
     assert not outside, outside
 
 
-def test_make_pdf_command_prints_the_built_site(built_site: Path, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
-    """`make pdf` runs `python -m macros.pdf`: it serves the site itself and reports the page count it wrote."""
-    from macros.pdf import main
+def test_make_pdf_command_prints_the_built_site(built_site: Path, tmp_path: Path) -> None:
+    """`make pdf` runs `python -m macros.pdf`: it serves the site itself and reports the page count it wrote.
+
+    Run as its own process, as `make pdf` does: this session's browser already holds Playwright's loop.
+    """
+    import subprocess
+    import sys
 
     out = tmp_path / "handbook.pdf"
-    assert main(["--site-dir", str(built_site), "--out", str(out)]) == 0
+    root = Path(__file__).resolve().parent.parent
+
+    def run(site: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "macros.pdf", "--site-dir", str(site), "--out", str(out)],
+                              cwd=root, capture_output=True, text=True, timeout=300, check=False)
+
+    result = run(built_site)
+    assert result.returncode == 0, result.stdout + result.stderr
     pages = count_pdf_pages(out.read_bytes())
-    assert f"{pages} pages" in capsys.readouterr().out
+    assert f"{pages} pages" in result.stdout
     assert pages >= 10
-    assert main(["--site-dir", str(tmp_path / "nothing-built"), "--out", str(out)]) == 1
+    assert run(tmp_path / "nothing-built").returncode == 1

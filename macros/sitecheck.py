@@ -33,7 +33,6 @@ _CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*((?:https?:)?//[^"'
 _CSP_HASH = re.compile(r"'(sha(?:256|384|512)-[A-Za-z0-9+/=]+)'")
 _CSP_HEADER = re.compile(r'add_header\s+Content-Security-Policy\s+"([^"]+)"')
 _STYLE = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.I | re.S)
-_PRINT_PAGE = 'id="print-site-page"'
 
 # Never part of a site: sources, configuration, VCS and editor files, build internals, secrets.
 FORBIDDEN_SUFFIXES = (".md", ".markdown", ".yaml", ".yml", ".py", ".pyc", ".pyo", ".toml", ".ini", ".cfg", ".env",

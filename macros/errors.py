@@ -81,3 +81,22 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
         return "none is defined"
     shown = ", ".join(options[:8]) + (", …" if len(options) > 8 else "")
     return f"known: {shown}"
+
+
+def decode_utf8(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """Editors' files as text: a BOM is reported (and skipped), bytes that are not UTF-8 give None.
+
+    One rule for data files and pages alike, so both say the same thing at the same line.
+    """
+    problems: list[Problem] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(file, 1, "(file)", "file starts with a byte-order mark (BOM)",
+                                "save it as UTF-8 without BOM"))
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), problems
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        problems.append(Problem(file, line, "(encoding)", f"byte 0x{raw[exc.start]:02x} is not UTF-8",
+                                "save the file as UTF-8"))
+        return None, problems

@@ -22,7 +22,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .api import MACRO_NAMES, Macros
-from .errors import MacroError, Problem, suggest
+from .errors import MacroError, Problem, decode_utf8, suggest
+from .load import display_path
 from .model import Dataset
 
 # The same rule as MkDocs' front matter (mkdocs.utils.meta), so line numbers agree with the build.
@@ -64,22 +65,9 @@ def split_front_matter(text: str) -> tuple[str, int, dict[str, Any]]:
 def read_page(path: Path, docs_dir: Path, root: Path) -> tuple[PageSource | None, list[Problem]]:
     """Read one page as UTF-8 NFC text; encoding problems are reported, not raised."""
     src = path.relative_to(docs_dir).as_posix()
-    try:
-        display = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        display = path.as_posix()
-    raw = path.read_bytes()
-    problems: list[Problem] = []
-    if raw.startswith(b"\xef\xbb\xbf"):
-        problems.append(Problem(display, 1, "(file)", "file starts with a byte-order mark (BOM)",
-                                "save it as UTF-8 without BOM"))
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        problems.append(Problem(display, line, "(encoding)", f"byte 0x{raw[exc.start]:02x} is not UTF-8",
-                                "save the file as UTF-8"))
+    display = display_path(path, root)
+    text, problems = decode_utf8(path.read_bytes(), display)
+    if text is None:
         return None, problems
     # As MkDocs reads it: universal newlines, so a page saved on Windows has the same lines.
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -26,7 +26,7 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem
+from .errors import Problem, decode_utf8
 
 # libyaml's parser when PyYAML has it (about 20 times faster); the pure-Python one gives the same events.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -98,16 +98,9 @@ def _precheck_text(doc: YamlDoc, raw: bytes) -> str | None:
         doc.problem((), f"file is over the limit of {MAX_BYTES:,} bytes",
                     "split it into several files of the same kind")
         return None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        doc.problem((), "file starts with a byte-order mark (BOM)", "save it as UTF-8 without BOM")
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        doc.problems.append(Problem(doc.file, line, "(encoding)",
-                                    f"byte 0x{raw[exc.start]:02x} is not UTF-8",
-                                    "save the file as UTF-8"))
+    text, problems = decode_utf8(raw, doc.file)
+    doc.problems.extend(problems)
+    if text is None:
         return None
     ok = True
     for number, line_text in enumerate(text.splitlines(), start=1):

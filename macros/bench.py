@@ -219,9 +219,15 @@ def search_index(site: Path) -> Path:
     return site / "search" / "search_index.json"
 
 
-def plain_config(config_text: str) -> str:
-    """The project's ``mkdocs.yml`` without the macros plugin (same theme, extensions, other plugins)."""
+def plain_config(config_text: str, handbook_fields: dict[str, str] | None = None) -> str:
+    """The project's ``mkdocs.yml`` without the macros plugin (same theme, extensions, other plugins).
+
+    ``handbook_fields`` (the draft banner and print cover, which the glue puts in ``extra.handbook`` at
+    build time) are written into the copy, so the theme renders the same banner on both sides.
+    """
     config = load_mkdocs_yml(config_text)
+    if handbook_fields:
+        config.setdefault("extra", {})["handbook"] = handbook_fields
     plugins = config.get("plugins") or []
     kept = []
     for plugin in plugins:
@@ -280,7 +286,11 @@ OVERHEAD_RUNS = 7  # the example builds in about a second: more runs cost little
 def macros_only_config(plain_text: str) -> str:
     """A plain config with mkdocs-macros switched on again, loading a module that defines nothing."""
     config = load_mkdocs_yml(plain_text)
-    config["plugins"] = [*config.get("plugins", []), {"macros": {"module_name": EMPTY_MODULE, "on_undefined": "strict"}}]
+    plugins = list(config.get("plugins", []))
+    names = [p if isinstance(p, str) else next(iter(p)) for p in plugins]
+    at = names.index("print-site") if "print-site" in names else len(plugins)  # print-site stays last
+    plugins.insert(at, {"macros": {"module_name": EMPTY_MODULE, "on_undefined": "strict"}})
+    config["plugins"] = plugins
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
 
 
@@ -292,6 +302,7 @@ def make_plain(project: Path, dest: Path) -> int:
     """
     from .load import load_dataset
     from .pages import PageRenderer, discover_pages, read_page
+    from .theme import banner_fields
 
     docs = project / "docs"
     dataset, _ = load_dataset(project / "data", project)
@@ -311,7 +322,11 @@ def make_plain(project: Path, dest: Path) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(front + text, encoding="utf-8")
         pages += 1
-    (dest / "mkdocs.yml").write_text(plain_config((project / "mkdocs.yml").read_text(encoding="utf-8")), "utf-8")
+    overrides = project / "overrides"
+    if overrides.is_dir():  # the same theme on both sides: the plain build is the same site without our code
+        (dest / "overrides").symlink_to(overrides.resolve(), target_is_directory=True)
+    fields = banner_fields(dataset.handbook)
+    (dest / "mkdocs.yml").write_text(plain_config((project / "mkdocs.yml").read_text(encoding="utf-8"), fields), "utf-8")
     return pages
 
 
@@ -385,6 +400,8 @@ def overhead(bench: Bench) -> dict:
     hooked = bench.work / "example-hooks"
     shutil.copytree(project / "docs", hooked / "docs")
     shutil.copytree(project / "data", hooked / "data")
+    if (plain / "overrides").exists():
+        (hooked / "overrides").symlink_to((plain / "overrides").resolve(), target_is_directory=True)
     (hooked / "mkdocs.yml").write_text(hooks_config((plain / "mkdocs.yml").read_text("utf-8")), "utf-8")
     (hooked / HOOKS_FILE).write_text(HOOKS_CODE.replace("MACROS_PARENT", repr(str(ROOT))),
                                      "utf-8")

@@ -287,9 +287,11 @@ def generate(dest: Path, pages: int = 100, indicators: int = 1000, seed: int = 5
     config["nav"] = nav
     config.pop("watch", None)
     _dump(dest / "mkdocs.yml", config)
-    link = dest / "macros"
-    if not link.exists():
-        link.symlink_to(macros_dir, target_is_directory=True)
+    # The code and the theme overrides (banner, print cover) are the project's own, linked, not copied.
+    for name, target in (("macros", macros_dir), ("overrides", macros_dir.parent / "overrides")):
+        link = dest / name
+        if not link.exists() and target.is_dir():
+            link.symlink_to(target, target_is_directory=True)
     return dest
 
 

@@ -228,15 +228,20 @@ def plain_config(config_text: str, handbook_fields: dict[str, str] | None = None
     config = load_mkdocs_yml(config_text)
     if handbook_fields:
         config.setdefault("extra", {})["handbook"] = handbook_fields
-    plugins = config.get("plugins") or []
-    kept = []
-    for plugin in plugins:
-        name = plugin if isinstance(plugin, str) else next(iter(plugin))
-        if name != "macros":
-            kept.append(plugin)
-    config["plugins"] = kept
+    config["plugins"] = _without(config.get("plugins") or [], "macros")
     config.pop("watch", None)  # data/ is not copied: nothing of it is read by a plain build
     config.pop("hooks", None)  # the handbook's own hook (drafts, editor notes) is part of the pipeline measured
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
+
+
+def _without(plugins: list, name: str) -> list:
+    return [p for p in plugins if (p if isinstance(p, str) else next(iter(p))) != name]
+
+
+def without_print_site(plain_text: str) -> str:
+    """A plain config without the print page: what mkdocs-print-site-plugin costs, on its own."""
+    config = load_mkdocs_yml(plain_text)
+    config["plugins"] = _without(config.get("plugins") or [], "print-site")
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
 
 
@@ -447,7 +452,17 @@ def growth(bench: Bench, size: Size) -> dict:
         "plain": lambda: plain_cmd(plain, site_plain),
     }, cwd=project)
     full, pl, check = s["full"], s["plain"], s["check"]
-    return {"pages": size.pages, "indicators": size.indicators, "label": size.label,
+    # The print page's share of the plain build: the plain copy again without print-site. A diagnostic, not a
+    # goal: repeated like the rest up to 100 pages, run once at 1,000 (a minute a run; the budget is 15 minutes).
+    noprint = bench.work / f"gen-{size.pages}-plain-noprint"
+    shutil.copytree(plain, noprint, symlinks=True)
+    (noprint / "mkdocs.yml").write_text(without_print_site((plain / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    np_runs = bench.runs if size.pages <= 100 else 1
+    np = bench.repeat(f"growth {size.label}", {"plain, no print page": lambda: plain_cmd(noprint, bench.work / "site-np")},
+                      cwd=project, runs=np_runs)["plain, no print page"]
+    shutil.rmtree(bench.work / "site-np", ignore_errors=True)
+    return {"noprint_min": np.wall_min, "noprint_med": np.wall_med, "noprint_rss": np.rss_max, "noprint_runs": np_runs,
+            "pages": size.pages, "indicators": size.indicators, "label": size.label,
             "check_min": check.wall_min, "check_med": check.wall_med, "check_rss": check.rss_max,
             "full_min": full.wall_min, "full_med": full.wall_med, "plain_min": pl.wall_min, "plain_med": pl.wall_med,
             "full_rss": full.rss_max, "plain_rss": pl.rss_max,
@@ -500,6 +515,13 @@ def format_table(results: dict) -> list[str]:
                 f"{r['site_full'] / 1e6:>6.1f}/{r['site_plain'] / 1e6:<6.1f}"
                 f"{r['index_full'] / 1e6:>7.2f}/{r['index_plain'] / 1e6:<6.2f}"
                 f"{r['full_min'] / r['pages'] * 1000:>6.0f}/{r['plain_min'] / r['pages'] * 1000:<6.0f}")
+        lines += ["", "Where the plain build's time goes — the same plain copy built without the print page "
+                  "(mkdocs-print-site-plugin)",
+                  f"{'size':>13}{'plain s':>9}{'no print s':>12}{'print share':>13}{'RSS MB':>12}{'runs':>6}"]
+        for r in rows:
+            lines.append(f"{r['label']:>13}{r['plain_min']:>9.2f}{r['noprint_min']:>12.2f}"
+                         f"{1 - ratio(r['noprint_min'], r['plain_min']):>12.0%} {r['plain_rss']:>5.0f}/{r['noprint_rss']:<5.0f}"
+                         f"{r['noprint_runs']:>6}")
         if len(rows) > 1:
             steps = []
             for a, b in zip(rows, rows[1:], strict=False):

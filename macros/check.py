@@ -27,6 +27,10 @@ class Report:
     dataset: Dataset | None = None
     data_files: int = 0
     page_sources: list[PageSource] = field(default_factory=list)
+    # Each page rendered without problems: src → (the body rendered, the text). The build that follows a
+    # check in the same process uses it instead of rendering every page a second time.
+    rendered: dict[str, tuple[str, str]] = field(default_factory=dict)
+    use_directory_urls: bool = True
 
     @property
     def errors(self) -> list[Problem]:
@@ -112,7 +116,7 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     """Check a project folder; every problem is collected, none raised."""
     docs_dir = docs_dir or root / "docs"
     data_dir = data_dir or root / "data"
-    report = Report()
+    report = Report(use_directory_urls=use_directory_urls)
     report.data_files = len(discover(data_dir)) if data_dir.is_dir() else 0
     try:
         report.dataset, warnings = load_dataset(data_dir, root)
@@ -135,7 +139,10 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
         report.problems.extend(lint_page(page, docs_dir, drafts))
         report.pages.append(PageWords(page.src, page_title(page), count_words(page.body), budgets.get(page.src)))
         if renderer is not None:
-            report.problems.extend(renderer.render(page)[1])
+            text, problems = renderer.render(page)
+            report.problems.extend(problems)
+            if text is not None and not problems:
+                report.rendered[page.src] = (page.body, text)
     if report.dataset is not None:
         _budget_problems(report, report.dataset, docs_display)
     report.problems.sort(key=lambda p: (p.file, p.line, p.key))

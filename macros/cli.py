@@ -109,11 +109,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"[2/2] mkdocs build --strict → {site_dir}", flush=True)
     # MkDocs runs in this process (through the glue, the only module importing it), reusing the checked
     # data: a second interpreter would import everything and load data/ again while this one waits.
-    from .mkdocs_glue import build_site
+    from .mkdocs_glue import CheckedPages, build_site
 
+    checked = CheckedPages(report.rendered, report.use_directory_urls)
     dataset = report.dataset
-    del report  # every page's text, read for the check: megabytes at 1,000 pages that the build reads itself
-    returncode = build_site(args.project, site_dir, dataset)
+    del report  # every page's source, read for the check: megabytes at 1,000 pages that the build reads itself
+    returncode = build_site(args.project, site_dir, dataset, checked)
     seconds = time.perf_counter() - started
     if returncode != 0:
         print(f"build: failed after {seconds:.1f} s (mkdocs exit {returncode})")
@@ -147,9 +148,19 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _publish_command(name: str):  # noqa: ANN202
+    """A publish command imported when it runs: `check` and `build` need none of the release code."""
+    def run(args: argparse.Namespace) -> int:
+        from . import publish
+
+        return getattr(publish, name)(args)
+    return run
+
+
 def _add_publish_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """publish / rollback / releases / csp-hashes (macros/publish.py): the intranet release root."""
-    from .publish import cmd_csp_hashes, cmd_publish, cmd_releases, cmd_rollback
+    cmd_publish, cmd_rollback, cmd_releases, cmd_csp_hashes = map(_publish_command, (
+        "cmd_publish", "cmd_rollback", "cmd_releases", "cmd_csp_hashes"))
 
     def with_root(name: str, help_text: str, func) -> argparse.ArgumentParser:  # noqa: ANN001
         command = sub.add_parser(name, help=help_text, parents=[common])

@@ -13,12 +13,12 @@ import logging
 import os
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from mkdocs.exceptions import PluginError
 
 from .api import MACRO_NAMES, Macros
-from .errors import DataError
+from .errors import DataError, Problem
 from .load import load_dataset
 from .model import Dataset
 from .pages import PageRenderer, PageSource
@@ -33,9 +33,16 @@ IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker.js"
 log = logging.getLogger("mkdocs.plugins.handbook")
 
 
-# Datasets already loaded and checked in this process by `python -m macros build`, by project folder:
-# the build that follows in the same process uses them instead of reading data/ a second time.
-_CHECKED: dict[Path, Dataset] = {}
+class CheckedPages(NamedTuple):
+    """Pages the check rendered, src → (body, text), with the URL style they were rendered for."""
+
+    rendered: dict[str, tuple[str, str]]
+    use_directory_urls: bool
+
+
+# Datasets (and rendered pages) already loaded and checked in this process by `python -m macros build`, by
+# project folder: the build that follows in the same process uses them instead of doing the work again.
+_CHECKED: dict[Path, tuple[Dataset, CheckedPages | None]] = {}
 
 
 class _State:
@@ -43,8 +50,9 @@ class _State:
 
     def __init__(self, root: Path, use_directory_urls: bool):
         checked = _CHECKED.get(root)
+        self._checked_pages = None
         if checked is not None:
-            self.dataset, warnings = checked, []  # the check printed its warnings already
+            (self.dataset, self._checked_pages), warnings = checked, []  # the check printed its warnings already
         else:
             try:
                 self.dataset, warnings = load_dataset(root / "data", root)
@@ -64,6 +72,15 @@ class _State:
             self.use_directory_urls = use_directory_urls
             self.renderer = PageRenderer(self.dataset, use_directory_urls)
             self._macros.clear()
+
+    def render(self, source: PageSource) -> tuple[str | None, list[Problem]]:
+        """The page as the check rendered it when its body and the URL style are the same; else render it."""
+        pages = self._checked_pages
+        if pages is not None and pages.use_directory_urls == self.use_directory_urls:
+            done = pages.rendered.get(source.src)
+            if done is not None and done[0] == source.body:
+                return done[1], []
+        return self.renderer.render(source)
 
     def macros_for(self, src: str) -> Macros:
         if src not in self._macros:
@@ -149,7 +166,7 @@ def on_pre_page_macros(env: Any) -> None:
         raw = abs_src.read_text(encoding="utf-8-sig")
         offset = max(0, raw.count("\n") - env.markdown.count("\n"))
     source = PageSource(src, display, env.markdown, env.markdown, offset, dict(page.meta or {}))
-    text, problems = state.renderer.render(source)
+    text, problems = state.render(source)
     if problems:
         raise PluginError("\n".join(str(p) for p in problems))
     meta_flag = (page.meta or {}).get("render_macros")
@@ -163,19 +180,21 @@ def on_pre_page_macros(env: Any) -> None:
             copy.meta = dict(copy.meta or {}, render_macros=False)
 
 
-def build_site(project: Path, site_dir: Path, dataset: Dataset | None = None) -> int:
+def build_site(project: Path, site_dir: Path, dataset: Dataset | None = None,
+               checked: CheckedPages | None = None) -> int:
     """``mkdocs build --strict --clean`` in this process; return its exit code.
 
     ``python -m macros build`` calls this after its check: the same MkDocs command line (same
     messages, same exit codes), without a second Python process that would import everything and
     read and check data/ again while the first one still holds its copy. ``dataset`` is the checked
-    data, used by the build instead of loading data/ again.
+    data, used by the build instead of loading data/ again; ``checked`` the pages the check rendered,
+    used instead of rendering them again.
     """
     from mkdocs.__main__ import cli
 
     root = project.resolve()
     if dataset is not None:
-        _CHECKED[root] = dataset
+        _CHECKED[root] = (dataset, checked)
     here = Path.cwd()
     os.chdir(root)
     try:

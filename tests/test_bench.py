@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 import urllib.request
 from pathlib import Path
@@ -75,7 +76,8 @@ def test_series_min_median_and_ratio():
 def _fake_results() -> dict:
     row = {"label": "1000p/10000i", "pages": 1000, "indicators": 10000, "check_min": 0.8, "check_med": 0.9,
            "full_min": 60.0, "full_med": 61.0, "plain_min": 55.0, "plain_med": 56.0, "full_rss": 400.0,
-           "plain_rss": 380.0, "site_full": 3e8, "site_plain": 3e8, "index_full": 1.2e7, "index_plain": 1.2e7}
+           "plain_rss": 380.0, "site_full": 3e8, "site_plain": 3e8, "index_full": 1.2e7, "index_plain": 1.2e7,
+           "noprint_min": 30.0, "noprint_med": 30.0, "noprint_rss": 150.0, "noprint_runs": 1}
     small = dict(row, label="100p/1000i", pages=100, indicators=1000, full_min=6.0, plain_min=5.0)
     return {"machine": {"nproc": 2, "mem_gib": 23.5, "python": "3.11", "platform": "Linux"}, "runs": 3,
             "overhead": {"pages": 17, "full_wall_min": 3.3, "full_wall_med": 3.4, "plain_wall_min": 3.0,
@@ -96,6 +98,7 @@ def test_table_and_summary_line():
     assert any(line.startswith("ratio full/plain") for line in lines)
     assert any("1000p/10000i" in line for line in lines)
     assert any("search at 1000 pages" in line for line in lines)
+    assert any(re.search(r"1000p/10000i\s+55\.00\s+30\.00\s+45%", line) for line in lines)  # the print page's share
     summary = bench.summary(results)
     assert re.fullmatch(r"overhead_ratio=\d+\.\d\d check_10k_s=\d+\.\d\d build_1000_rss_mb=\d+", summary)
     assert summary == "overhead_ratio=1.10 check_10k_s=0.80 build_1000_rss_mb=400"
@@ -137,3 +140,25 @@ def test_goals_say_met_or_not_with_the_measured_value():
 def test_macros_only_config_turns_the_plugin_on_with_an_empty_module():
     config = bench.macros_only_config(bench.plain_config((bench.ROOT / "mkdocs.yml").read_text(encoding="utf-8")))
     assert f"module_name: {bench.EMPTY_MODULE}" in config and "search" in config
+    assert config.index("- print-site:") > config.index(bench.EMPTY_MODULE)  # print-site must stay the last plugin
+
+
+@pytest.mark.build
+def test_every_variant_the_benchmark_builds_builds(tmp_path: Path, report: Path):
+    """The generated report full, its plain copy, and the plain copy without the print page all build:
+    the benchmark compares builds that succeed (a theme file missing from the copies once broke it)."""
+    plain = tmp_path / "plain"
+    bench.make_plain(report, plain)
+    noprint = tmp_path / "noprint"
+    shutil.copytree(plain, noprint, symlinks=True)
+    (noprint / "mkdocs.yml").write_text(bench.without_print_site((plain / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    sites = {name: tmp_path / f"site-{name}" for name in ("full", "plain", "noprint")}
+    for name, cmd in (("full", bench.full_cmd(report, sites["full"])), ("plain", bench.plain_cmd(plain, sites["plain"])),
+                      ("noprint", bench.plain_cmd(noprint, sites["noprint"]))):
+        run = bench.measure(cmd, cwd=report, log=tmp_path / f"{name}.log")
+        assert run.returncode == 0, (tmp_path / f"{name}.log").read_text()[-2000:]
+    pages = {name: {p.relative_to(site) for p in site.rglob("*.html")} for name, site in sites.items()}
+    assert pages["full"] == pages["plain"]
+    assert pages["noprint"] == pages["plain"] - {Path("ban-in/index.html")}
+    # The same banner on both sides: the plain copy carries the fields the glue puts in extra.handbook.
+    assert 'class="hb-draft"' in (sites["plain"] / "index.html").read_text("utf-8")

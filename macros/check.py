@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import CheckCache, PageResult, digest
 from .drafts import find_drafts
 from .errors import DataError, Problem, suggest
 from .lint import lint_figures
@@ -27,7 +28,7 @@ class Report:
     dataset: Dataset | None = None
     data_files: int = 0
     page_sources: list[PageSource] = field(default_factory=list)
-    # Each page rendered without problems: src → (the body rendered, the text). The build that follows a
+    # Each page rendered without problems: src → (digest of the body rendered, the text). The build that follows a
     # check in the same process uses it instead of rendering every page a second time.
     rendered: dict[str, tuple[str, str]] = field(default_factory=dict)
     use_directory_urls: bool = True
@@ -111,38 +112,81 @@ def _stray_files(data_dir: Path, root: Path) -> list[Problem]:
     return stray
 
 
+def _check_page(page: PageSource, docs_dir: Path, drafts: set[str], budgets: dict[str, int],
+                renderer: PageRenderer | None, key: str) -> PageResult:
+    """Everything the check finds in one page: figure lint, links and markup, words, macro calls."""
+    problems = lint_figures(page.body, page.display, page.offset) + lint_page(page, docs_dir, drafts)
+    words = PageWords(page.src, page_title(page), count_words(page.body), budgets.get(page.src))
+    rendered = None
+    if renderer is not None:
+        text, render_problems = renderer.render(page)
+        problems += render_problems
+        if text is not None and not render_problems:
+            rendered = (digest(page.body), text)
+    return PageResult(key, problems, words, rendered)
+
+
+def _load_data(report: Report, data_dir: Path, root: Path, cache: CheckCache) -> str:
+    """Load data/ into the report, from the cache when no data file changed; return the data's key."""
+    files = discover(data_dir) if data_dir.is_dir() else []
+    report.data_files = len(files)
+    key = cache.dataset_key(files, data_dir)
+    cached = cache.get_dataset(key)
+    if cached is None:
+        try:
+            dataset, warnings = load_dataset(data_dir, root)
+            cached = (dataset, warnings, [])
+        except DataError as exc:
+            cached = (None, [], exc.problems)
+        cache.put_dataset(key, cached)
+    report.dataset, warnings, errors = cached
+    report.problems.extend(warnings or errors)
+    return key
+
+
+def _docs_listing(docs_dir: Path) -> str:
+    """Every path under docs/: what a link on any page may name."""
+    return "\n".join(sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*")))
+
+
 def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = None,
-              use_directory_urls: bool = True) -> Report:
-    """Check a project folder; every problem is collected, none raised."""
+              use_directory_urls: bool = True, cache: CheckCache | None = None) -> Report:
+    """Check a project folder; every problem is collected, none raised.
+
+    ``cache`` (off unless given) reuses the results of an earlier run for inputs that are byte for byte
+    the same (:mod:`macros.cache`).
+    """
     docs_dir = docs_dir or root / "docs"
     data_dir = data_dir or root / "data"
+    cache = cache or CheckCache(root, enabled=False)
     report = Report(use_directory_urls=use_directory_urls)
-    report.data_files = len(discover(data_dir)) if data_dir.is_dir() else 0
-    try:
-        report.dataset, warnings = load_dataset(data_dir, root)
-        report.problems.extend(warnings)
-    except DataError as exc:
-        report.problems.extend(exc.problems)
+    data_key = _load_data(report, data_dir, root, cache)
     report.problems.extend(_stray_files(data_dir, root))
     renderer = PageRenderer(report.dataset, use_directory_urls) if report.dataset else None
     docs_display = docs_dir.resolve().relative_to(root.resolve()).as_posix() if docs_dir.resolve().is_relative_to(
         root.resolve()) else docs_dir.as_posix()
     budgets = report.dataset.handbook.budgets_pages if report.dataset else {}
     drafts = find_drafts(docs_dir, root)[0] if docs_dir.is_dir() else set()
+    if cache.enabled:
+        cache.open_pages(digest(data_key if report.dataset else "no data", str(docs_dir.resolve()),
+                                _docs_listing(docs_dir) if docs_dir.is_dir() else "", "\n".join(sorted(drafts)),
+                                str(use_directory_urls)))
     for path in discover_pages(docs_dir) if docs_dir.is_dir() else []:
         page, problems = read_page(path, docs_dir, root)
         report.problems.extend(problems)
         if page is None:
             continue
         report.page_sources.append(page)
-        report.problems.extend(lint_figures(page.body, page.display, page.offset))
-        report.problems.extend(lint_page(page, docs_dir, drafts))
-        report.pages.append(PageWords(page.src, page_title(page), count_words(page.body), budgets.get(page.src)))
-        if renderer is not None:
-            text, problems = renderer.render(page)
-            report.problems.extend(problems)
-            if text is not None and not problems:
-                report.rendered[page.src] = (page.body, text)
+        key = digest(page.text) if cache.enabled else ""
+        result = cache.get_page(page.src, key)
+        if result is None:
+            result = _check_page(page, docs_dir, drafts, budgets, renderer, key)
+            cache.put_page(page.src, result)
+        report.problems.extend(result.problems)
+        report.pages.append(result.words)
+        if result.rendered is not None:
+            report.rendered[page.src] = result.rendered
+    cache.save_pages({p.src for p in report.page_sources})
     if report.dataset is not None:
         _budget_problems(report, report.dataset, docs_display)
     report.problems.sort(key=lambda p: (p.file, p.line, p.key))

@@ -12,8 +12,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from .cache import CheckCache, enabled_by_env
 from .check import Report, run_check
 from .words import reading_minutes
+
+
+def _cache(args: argparse.Namespace) -> CheckCache:
+    return CheckCache(args.project, enabled=not getattr(args, "no_cache", False) and enabled_by_env())
 
 
 def _print_problems(report: Report) -> None:
@@ -23,7 +28,7 @@ def _print_problems(report: Report) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    report = run_check(args.project)
+    report = run_check(args.project, cache=_cache(args))
     _print_problems(report)
     seconds = time.perf_counter() - started
     print(f"check: {report.data_files} data files, {len(report.pages)} pages, {len(report.errors)} errors, "
@@ -32,7 +37,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    report = run_check(args.project)
+    report = run_check(args.project, cache=_cache(args))
     ds = report.dataset
     speed = ds.handbook.reading_speed if ds else 200
     width = max([len(p.src) for p in report.pages] + [10])
@@ -59,7 +64,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from .fmt import format_ratio, format_value
     from .status import Status, assess
 
-    report = run_check(args.project)
+    report = run_check(args.project, cache=_cache(args))
     ds = report.dataset
     if ds is None:
         _print_problems(report)
@@ -100,7 +105,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     print("[1/2] check: data, macros, figure lint, word budgets", flush=True)
-    report = run_check(args.project)
+    report = run_check(args.project, cache=_cache(args))
     _print_problems(report)
     if report.errors:
         print(f"build: stopped, {len(report.errors)} problems found; nothing was written")
@@ -132,10 +137,13 @@ def make_parser() -> argparse.ArgumentParser:
     # Also accepted after the command (`check --project DIR`); SUPPRESS keeps the earlier value otherwise.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--project", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    cached = argparse.ArgumentParser(add_help=False)
+    cached.add_argument("--no-cache", action="store_true",
+                        help="check everything from scratch, ignoring .handbook_cache/ (also HANDBOOK_NO_CACHE=1)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, func, help_text: str) -> argparse.ArgumentParser:
-        cmd = sub.add_parser(name, help=help_text, parents=[common])
+        cmd = sub.add_parser(name, help=help_text, parents=[common, cached])
         cmd.set_defaults(func=func)
         return cmd
 

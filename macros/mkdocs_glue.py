@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from mkdocs.exceptions import PluginError
 
 from .api import MACRO_NAMES, Macros
+from .cache import digest
 from .errors import DataError, Problem
 from .load import load_dataset
 from .model import Dataset
@@ -34,7 +35,7 @@ log = logging.getLogger("mkdocs.plugins.handbook")
 
 
 class CheckedPages(NamedTuple):
-    """Pages the check rendered, src → (body, text), with the URL style they were rendered for."""
+    """Pages the check rendered, src → (digest of the body, text), with the URL style they were rendered for."""
 
     rendered: dict[str, tuple[str, str]]
     use_directory_urls: bool
@@ -78,7 +79,7 @@ class _State:
         pages = self._checked_pages
         if pages is not None and pages.use_directory_urls == self.use_directory_urls:
             done = pages.rendered.get(source.src)
-            if done is not None and done[0] == source.body:
+            if done is not None and done[0] == digest(source.body):
                 return done[1], []
         return self.renderer.render(source)
 

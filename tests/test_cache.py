@@ -1,0 +1,127 @@
+"""The check cache: a second run reuses results only for inputs that are byte for byte the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from macros import cache as cache_module
+from macros import check
+from macros.cache import CACHE_DIR, CheckCache
+from macros.check import run_check
+
+from .conftest import run_macros
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How many pages were checked and datasets loaded (not taken from the cache)."""
+    counts = {"pages": 0, "data": 0}
+    check_page, load_dataset = check._check_page, check.load_dataset
+
+    def counting_page(*args, **kwargs):
+        counts["pages"] += 1
+        return check_page(*args, **kwargs)
+
+    def counting_data(*args, **kwargs):
+        counts["data"] += 1
+        return load_dataset(*args, **kwargs)
+
+    monkeypatch.setattr(check, "_check_page", counting_page)
+    monkeypatch.setattr(check, "load_dataset", counting_data)
+    return counts
+
+
+def _run(project: Path):
+    return run_check(project, cache=CheckCache(project))
+
+
+def _same(a, b) -> None:
+    assert [str(p) for p in a.problems] == [str(p) for p in b.problems]
+    assert a.pages == b.pages and a.rendered == b.rendered and a.data_files == b.data_files
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_a_second_run_takes_everything_from_the_cache_and_finds_the_same(project_copy: Path, calls: dict):
+    _append(project_copy / "docs" / "viet-tat.md", "\nMột con số gõ tay: 12,5%.\n")  # a problem to keep
+    cold = run_check(project_copy)
+    first = _run(project_copy)
+    assert calls == {"pages": 2 * len(cold.pages), "data": 2}
+    assert (project_copy / CACHE_DIR / "CACHEDIR.TAG").is_file() and (project_copy / CACHE_DIR / ".gitignore").is_file()
+    second = _run(project_copy)
+    assert calls == {"pages": 2 * len(cold.pages), "data": 2}  # nothing recomputed
+    _same(cold, first)
+    _same(cold, second)
+    assert any("12,5%" in str(p) for p in second.errors)
+
+
+def test_an_edited_page_is_checked_again_and_only_that_page(project_copy: Path, calls: dict):
+    _run(project_copy)
+    pages = calls["pages"]
+    _append(project_copy / "docs" / "viet-tat.md", "\nMột con số gõ tay: 12,5%.\n")
+    again = _run(project_copy)
+    assert calls["pages"] == pages + 1 and calls["data"] == 1
+    assert [p for p in again.errors if "12,5%" in str(p)]
+    _same(again, run_check(project_copy))
+
+
+def test_an_edited_data_file_reloads_the_data_and_renders_the_pages_again(project_copy: Path, calls: dict):
+    before = _run(project_copy)
+    abbreviations = project_copy / "data" / "abbreviations.yaml"
+    abbreviations.write_text(abbreviations.read_text(encoding="utf-8").replace("Ban Chấp hành", "Ban Chấp hành Đảng bộ"),
+                             encoding="utf-8")
+    after = _run(project_copy)
+    assert calls["data"] == 2 and calls["pages"] == 2 * len(before.pages)
+    assert "Ban Chấp hành Đảng bộ" in after.rendered["viet-tat.md"][1]
+    assert "Ban Chấp hành Đảng bộ" not in before.rendered["viet-tat.md"][1]
+    _same(after, run_check(project_copy))
+
+
+def test_data_problems_are_cached_and_a_fix_is_seen(project_copy: Path, calls: dict):
+    sources = project_copy / "data" / "sources.yaml"
+    good = sources.read_text(encoding="utf-8")
+    sources.write_text(good.replace("kind: sources", "kind: sources\nextra_key: 1"), encoding="utf-8")
+    broken = _run(project_copy)
+    assert broken.errors and broken.dataset is None
+    again = _run(project_copy)
+    assert calls["data"] == 1
+    _same(broken, again)
+    sources.write_text(good, encoding="utf-8")
+    fixed = _run(project_copy)
+    assert not fixed.errors and fixed.dataset is not None and calls["data"] == 2
+
+
+def test_a_new_file_a_link_names_is_seen_by_every_page(project_copy: Path):
+    _append(project_copy / "docs" / "viet-tat.md", "\nXem [bản gốc](assets/ban-goc.pdf).\n")
+    missing = _run(project_copy)
+    assert any("ban-goc.pdf" in str(p) for p in missing.errors)
+    (project_copy / "docs" / "assets" / "ban-goc.pdf").write_bytes(b"%PDF-1.4\n")
+    found = _run(project_copy)
+    assert not any("ban-goc.pdf" in str(p) for p in found.problems)
+
+
+def test_a_damaged_or_foreign_cache_is_ignored(project_copy: Path, calls: dict, monkeypatch: pytest.MonkeyPatch):
+    first = _run(project_copy)
+    for name in ("dataset.pickle", "pages.pickle"):
+        (project_copy / CACHE_DIR / name).write_bytes(b"\x80\x05not a pickle")
+    _same(first, _run(project_copy))
+    assert calls["data"] == 2
+    monkeypatch.setattr(cache_module, "_code_key", "another version of the code")
+    _same(first, _run(project_copy))
+    assert calls["data"] == 3
+
+
+def test_no_cache_writes_nothing(project_copy: Path, monkeypatch: pytest.MonkeyPatch):
+    result = run_macros(project_copy, "check", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert not (project_copy / CACHE_DIR).exists()
+    monkeypatch.setenv("HANDBOOK_NO_CACHE", "1")
+    assert run_macros(project_copy, "check").returncode == 0
+    assert not (project_copy / CACHE_DIR).exists()
+    monkeypatch.delenv("HANDBOOK_NO_CACHE")
+    assert run_macros(project_copy, "check").returncode == 0
+    assert (project_copy / CACHE_DIR / "pages.pickle").is_file()

@@ -41,9 +41,14 @@ def page_url(src_path: str, use_directory_urls: bool = True) -> str:
     return stem + "/"
 
 
-@lru_cache(maxsize=1 << 14)  # pure, and called for every figure of every page with few distinct pairs
 def relative_url(from_src: str, to_src: str, anchor: str = "", use_directory_urls: bool = True) -> str:
     """Link from one page to another (and an anchor), relative so the site works under any prefix."""
+    rel = _relative_page(from_src, to_src, use_directory_urls)
+    return f"{rel}#{anchor}" if anchor else (rel or "./")
+
+
+@lru_cache(maxsize=1 << 14)  # pure, and called for every figure of every page with few distinct pairs
+def _relative_page(from_src: str, to_src: str, use_directory_urls: bool) -> str:
     here = page_url(from_src, use_directory_urls)
     there = page_url(to_src, use_directory_urls)
     base = here if (here == "" or here.endswith("/")) else posixpath.dirname(here)
@@ -52,7 +57,7 @@ def relative_url(from_src: str, to_src: str, anchor: str = "", use_directory_url
         rel = ""
     elif there == "" or there.endswith("/"):
         rel += "/"
-    return f"{rel}#{anchor}" if anchor else (rel or "./")
+    return rel
 
 
 def _call_text(name: str, args: tuple, kwargs: dict) -> str:
@@ -67,15 +72,19 @@ def _macro(fn: Callable[..., str]) -> Callable[..., str]:
 
     @wraps(fn)
     def wrapper(self: Macros, *args: Any, **kwargs: Any) -> str:
-        call = _call_text(fn.__name__, args, kwargs)
+        self._call = (fn.__name__, args, kwargs)  # shown (_call_text) only when the call fails
         try:
-            signature.bind(self, *args, **kwargs)
-        except TypeError as exc:
-            params = [p for p in signature.parameters if p != "self"]
-            raise MacroError(call, f"wrong arguments ({exc})",
-                             f"{fn.__name__} takes: {', '.join(params) or 'nothing'}") from None
-        self._call = call
-        return fn(self, *args, **kwargs)
+            return fn(self, *args, **kwargs)
+        except TypeError:
+            # Python checks the arguments before the body runs: only a call that does not bind is the
+            # editor's mistake; a TypeError from inside the macro is a bug, raised as it is.
+            try:
+                signature.bind(self, *args, **kwargs)
+            except TypeError as exc:
+                params = [p for p in signature.parameters if p != "self"]
+                raise MacroError(_call_text(fn.__name__, args, kwargs), f"wrong arguments ({exc})",
+                                 f"{fn.__name__} takes: {', '.join(params) or 'nothing'}") from None
+            raise
 
     return wrapper
 
@@ -87,12 +96,12 @@ class Macros:
         self.ds = dataset
         self.page_src = page_src
         self.use_directory_urls = use_directory_urls
-        self._call = ""
+        self._call: tuple[str, tuple, dict] = ("", (), {})
         self._assessments: dict[str, Assessment] = {}
 
     # -- lookup helpers -------------------------------------------------------------------------
     def _fail(self, message: str, hint: str = "") -> MacroError:
-        return MacroError(self._call, message, hint)
+        return MacroError(_call_text(*self._call) if self._call[0] else "", message, hint)
 
     def _indicator(self, ind_id: Any) -> Indicator:
         if not isinstance(ind_id, str):

@@ -128,8 +128,13 @@ def attach_unit(number: str, unit: str) -> str:
     if not unit:
         return number
     if unit == "%":
-        return number + _locale().number_symbols["latn"]["percentSign"]
+        return number + _percent_sign()
     return number + NBSP + unit
+
+
+@cache
+def _percent_sign() -> str:
+    return _locale().number_symbols["latn"]["percentSign"]
 
 
 def format_value(value: Value, unit: str, decimals: int = 0, signed: bool = False, with_unit: bool = True) -> str:
@@ -143,6 +148,13 @@ def format_value(value: Value, unit: str, decimals: int = 0, signed: bool = Fals
 
 def format_date(date: PartialDate) -> str:
     """``24/11/2024``; a date known only to the month or year is shown as far as it is known."""
+    return _format_date(date.year, date.month, date.day)
+
+
+# Every figure's tooltip carries its source's date: tens of thousands of calls for a few dozen dates.
+@lru_cache(maxsize=4096)
+def _format_date(year: int, month: int | None, day: int | None) -> str:
+    date = PartialDate(year, month, day)
     full = date.as_date()
     if full is not None:
         return _babel_date(full, format="dd/MM/yyyy", locale=_locale())

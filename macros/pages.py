@@ -85,9 +85,17 @@ def read_page(path: Path, docs_dir: Path, root: Path) -> tuple[PageSource | None
 _EXPRESSION = re.compile(r"\{\{(.*?)\}\}", re.S)
 
 
+def _first_char(source: str, node: ast.expr) -> str:
+    """The first character of ``node`` in ``source`` (ast's columns count UTF-8 bytes, not characters)."""
+    if node.lineno == 1:
+        first = source.encode("utf-8")[node.col_offset:node.col_offset + 1]
+        return first.decode("ascii", "replace") or "x"
+    return (ast.get_source_segment(source, node) or "x")[0]
+
+
 def _literal(node: ast.expr, source: str) -> tuple[bool, Any]:
     if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool, type(None))):
-        if isinstance(node.value, str) and (ast.get_source_segment(source, node) or "x")[0] not in "'\"":
+        if isinstance(node.value, str) and _first_char(source, node) not in "'\"":
             return False, None  # r"…", u"…": Python string prefixes Jinja does not have
         return True, node.value
     if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)

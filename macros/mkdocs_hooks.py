@@ -6,6 +6,7 @@ MkDocs loads this file by path, not as part of the ``macros`` package, so it put
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,53 @@ from macros.drafts import find_drafts, prune_nav, strip_html_comments  # noqa: E
 from macros.printpage import prefix_section_ids  # noqa: E402
 
 _drafts: set[str] = set()
+
+# mkdocs-print-site-plugin rewrites each link of a page with ``page_html.replace(link, new)`` over the
+# whole page, once per link: quadratic in the page. A page with 10,000 table rows (a large report's
+# indicator table) took 26 s of a 70 s build. The same rewrite in one pass: each distinct link text is
+# rewritten by print-site's own function (its logic, not a copy), then all its occurrences at once. Only
+# for the version it was checked against (tests/test_printsite_links.py compares the two on every page).
+_PRINT_SITE_CHECKED = "2.9"
+_HREF = re.compile(r"<a\s+([^>]*?\s+)?href=\"(.*?)\"", flags=re.IGNORECASE)  # print-site's own pattern
+
+
+def fix_href_links_one_pass(page_html: str, page_key: str, page_url: str, directory_urls: bool = False) -> str:
+    """print-site's ``fix_href_links``, linear in the page: the same output for pages as MkDocs writes them.
+
+    (Where a page links both ``#a`` and ``#KEY-a``, print-site's replace-all would rewrite the first link
+    twice, to ``#KEY-KEY-a``; here each link is rewritten once.)
+    """
+    from mkdocs_print_site_plugin import urls
+
+    original = getattr(urls.fix_href_links, "__wrapped__", urls.fix_href_links)
+    done: dict[str, str] = {}
+
+    def rewrite(match: re.Match) -> str:
+        text = match.group()
+        if text not in done:
+            done[text] = original(text, page_key, page_url, directory_urls)
+        return done[text]
+
+    return _HREF.sub(rewrite, page_html)
+
+
+def _speed_up_print_site() -> None:
+    try:
+        import mkdocs_print_site_plugin
+        from mkdocs_print_site_plugin import urls
+    except ImportError:
+        return
+    if mkdocs_print_site_plugin.__version__ != _PRINT_SITE_CHECKED or hasattr(urls.fix_href_links, "__wrapped__"):
+        return  # another version: its own code, slower on huge pages but never wrong
+
+    def fix_href_links(page_html: str, page_key: str, page_url: str, directory_urls: bool = False) -> str:
+        return fix_href_links_one_pass(page_html, page_key, page_url, directory_urls)
+
+    fix_href_links.__wrapped__ = urls.fix_href_links  # type: ignore[attr-defined]
+    urls.fix_href_links = fix_href_links
+
+
+_speed_up_print_site()
 
 
 def on_config(config: Any) -> Any:

@@ -45,6 +45,18 @@ def _texts(values: list[Any]) -> frozenset[str]:
     return frozenset(values)
 
 
+def _all(checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+
+    def check(v: Any) -> bool:
+        for one in checks:  # noqa: SIM110 — a loop costs less than all() over a generator
+            if not one(v):
+                return False
+        return True
+    return check
+
+
 def _compile(schema: Any) -> Check:
     if schema is True:
         return lambda v: True
@@ -52,18 +64,17 @@ def _compile(schema: Any) -> Check:
         return lambda v: False
     if not isinstance(schema, dict):
         raise _Unsupported(repr(schema))
-    checks: list[Check] = []
-    for key, arg in schema.items():
-        checks.append(_keyword(key, arg, schema))
-    if len(checks) == 1:
-        return checks[0]
-    return lambda v: all(check(v) for check in checks)
+    checks = [check for key, arg in schema.items() if (check := _keyword(key, arg, schema)) is not None]
+    return _all(checks) if checks else lambda v: True
 
 
-def _keyword(key: str, arg: Any, schema: dict[str, Any]) -> Check:
+def _keyword(key: str, arg: Any, schema: dict[str, Any]) -> Check | None:
+    """The check for one keyword, or None for one that says nothing about validity (a title)."""
     if key == "type":
         names = arg if isinstance(arg, list) else [arg]
         tests = [_TYPES[n] for n in names]
+        if len(tests) == 1:
+            return tests[0]
         return lambda v: any(t(v) for t in tests)
     if key == "enum":
         allowed = _texts(arg)
@@ -80,10 +91,12 @@ def _keyword(key: str, arg: Any, schema: dict[str, Any]) -> Check:
             lambda v: not isinstance(v, str) or len(v) <= n)
     if key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         n = arg
-        compare: Callable[[Any], bool] = {
-            "minimum": lambda v: v >= n, "maximum": lambda v: v <= n,
-            "exclusiveMinimum": lambda v: v > n, "exclusiveMaximum": lambda v: v < n}[key]
-        return lambda v: not _is_number(v) or compare(v)
+        # Not a number (true is not one): nothing to compare, so valid.
+        return {
+            "minimum": lambda v: v.__class__ is bool or not isinstance(v, (int, float)) or v >= n,
+            "maximum": lambda v: v.__class__ is bool or not isinstance(v, (int, float)) or v <= n,
+            "exclusiveMinimum": lambda v: v.__class__ is bool or not isinstance(v, (int, float)) or v > n,
+            "exclusiveMaximum": lambda v: v.__class__ is bool or not isinstance(v, (int, float)) or v < n}[key]
     if key in ("minItems", "maxItems"):
         n = arg
         return (lambda v: not isinstance(v, list) or len(v) >= n) if key == "minItems" else (
@@ -93,27 +106,60 @@ def _keyword(key: str, arg: Any, schema: dict[str, Any]) -> Check:
         return lambda v: not isinstance(v, dict) or len(v) >= n
     if key == "items":
         item = _compile(arg)
-        return lambda v: not isinstance(v, list) or all(item(x) for x in v)
+
+        def items(v: Any) -> bool:
+            if isinstance(v, list):
+                for x in v:
+                    if not item(x):
+                        return False
+            return True
+        return items
     if key == "required":
-        names = tuple(arg)
-        return lambda v: not isinstance(v, dict) or all(n in v for n in names)
+        names = frozenset(arg)
+        return lambda v: not isinstance(v, dict) or names.issubset(v)
     if key == "properties":
         props = {name: _compile(sub) for name, sub in arg.items()}
-        return lambda v: not isinstance(v, dict) or all(props[k](x) for k, x in v.items() if k in props)
+
+        def properties(v: Any) -> bool:
+            if isinstance(v, dict):
+                for k, x in v.items():
+                    check = props.get(k)
+                    if check is not None and not check(x):
+                        return False
+            return True
+        return properties
     if key == "additionalProperties":
         known = frozenset(schema.get("properties", {}))
         if "patternProperties" in schema:
             raise _Unsupported("patternProperties")
+        if arg is False:
+            return lambda v: not isinstance(v, dict) or known.issuperset(v)
         extra = _compile(arg)
-        return lambda v: not isinstance(v, dict) or all(extra(x) for k, x in v.items() if k not in known)
+
+        def additional(v: Any) -> bool:
+            if isinstance(v, dict):
+                for k, x in v.items():
+                    if k not in known and not extra(x):
+                        return False
+            return True
+        return additional
     if key == "propertyNames":
         name_ok = _compile(arg)
         return lambda v: not isinstance(v, dict) or all(name_ok(k) for k in v)
     if key == "oneOf":
         subs = [_compile(s) for s in arg]
-        return lambda v: sum(1 for s in subs if s(v)) == 1
+
+        def one_of(v: Any) -> bool:
+            matched = False
+            for sub in subs:
+                if sub(v):
+                    if matched:
+                        return False
+                    matched = True
+            return matched
+        return one_of
     if key in ("$schema", "title", "description", "$comment"):
-        return lambda v: True
+        return None
     raise _Unsupported(key)
 
 

@@ -83,3 +83,43 @@ def test_nfd_text_is_normalised_with_a_warning():
 
 def test_empty_file():
     assert only_problem(load("")).startswith("data/x.yaml:1: (file): file is empty")
+
+
+def test_scalars_read_as_yaml_would_with_numbers_in_plain_decimal():
+    doc = load("a: 12\nb: -0.0\nc: +5\nd: 1.5e+3\ne: yes\nf: ~\ng: '12'\nh: ! 12\ni: !!float '1'\nj: !!str 12\n"
+               "k: 2024-11-24\nl: .5\n")
+    assert doc.problems == []
+    assert [(k, type(v).__name__, v) for k, v in doc.data.items()] == [
+        ("a", "int", 12), ("b", "float", -0.0), ("c", "int", 5), ("d", "float", 1500.0), ("e", "bool", True),
+        ("f", "NoneType", None), ("g", "str", "12"), ("h", "int", 12), ("i", "float", 1.0), ("j", "str", "12"),
+        ("k", "str", "2024-11-24"), ("l", "float", 0.5)]
+    assert str(doc.data["b"]) == "-0.0"
+    assert load("true: 1\n~: 2\n1.5: 3\n").data == {"true": 1, "None": 2, "1.5": 3}
+
+
+def test_a_tagged_value_that_is_not_of_its_tag_is_a_problem_not_a_crash():
+    assert only_problem(load("a: !!bool maybe\n")).startswith("data/x.yaml:1: a: cannot read 'maybe': not a !!bool value")
+    assert only_problem(load('a: !!float ""\n')).startswith("data/x.yaml:1: a: cannot read '': not a !!float value")
+    assert only_problem(load("a: !!bool\n")).startswith("data/x.yaml:1: a: cannot read '': not a !!bool value")
+    assert only_problem(load("a: !!int abc\n")).startswith("data/x.yaml:1: a: abc is not a plain decimal number")
+    assert only_problem(load("a: !!map abc\n")).startswith("data/x.yaml:1: a: cannot read 'abc': expected a mapping")
+
+
+def test_a_refused_file_reports_only_the_refusals_and_keeps_no_data():
+    doc = load("a: 010\nb: &x 1\nc: !odd 2\nd: 3\nd: 4\n")
+    assert [str(p).split(" — ")[0] for p in doc.problems] == [
+        "data/x.yaml:2: (anchor): anchor &x is not allowed", "data/x.yaml:3: (tag): tag !odd is not allowed"]
+    assert doc.data is None and doc.lines == {}
+
+
+def test_values_that_are_not_built_are_still_checked():
+    """A duplicate key's value, a merge key's value and a key that is a list are skipped, not trusted."""
+    deep = "a: 1\na: {b: " + "[" * 20 + "x" + "]" * 20 + "}\n"
+    for text in ("a: 1\na: [x, *y]\n", "<<: {b: *y}\n", "? [*y]\n: 1\n", deep):
+        doc = load(text)
+        assert doc.data is None and doc.problems[-1].key in ("(alias)", "(nesting)"), text
+
+
+def test_a_bom_file_is_checked_but_not_built():
+    doc = load(b"\xef\xbb\xbfa: 010\nb: &x 1\n")
+    assert [p.key for p in doc.problems] == ["(file)", "(anchor)"] and doc.data is None

@@ -9,6 +9,7 @@ becomes (mkdocs-macros is told not to render it again). Another front end
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import unicodedata
@@ -135,6 +136,7 @@ def on_post_build(env: Any) -> None:
         css.write_text(print_page_css(fields), encoding="utf-8")
     if not any(name.split("/")[-1] == "search" for name in env.conf["plugins"]):
         return  # a handbook built without search has no worker to patch
+    _index_as_utf8(Path(env.conf["site_dir"]) / "search" / "search_index.json")
     workers = sorted((Path(env.conf["site_dir"]) / "assets" / "javascripts" / "workers").glob("search.*.js"))
     if len(workers) != 1:
         raise PluginError(f"expected one Material search worker, found {[w.name for w in workers]} — "
@@ -145,6 +147,16 @@ def on_post_build(env: Any) -> None:
         return
     fold = SEARCH_FOLD_JS.read_text(encoding="utf-8")
     worker.write_text(f"{code}\n{SEARCH_FOLD_MARK}\n{fold}", encoding="utf-8")
+
+
+def _index_as_utf8(index: Path) -> None:
+    """Material writes the search index with every Vietnamese letter escaped (``\\u1ec7``: six bytes for
+    one to three). Written as UTF-8, the same JSON is a third smaller raw and a sixth smaller gzipped at
+    1,000 pages, which every reader downloads on the first visit and the search worker parses."""
+    if not index.is_file():
+        return
+    data = json.loads(index.read_bytes())
+    index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def on_pre_page_macros(env: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -101,3 +102,11 @@ def test_text_that_is_not_nfc_is_normalised_without_failing_the_strict_build(tmp
     assert "text is not in Unicode NFC form" in result.stderr
     html = (site / "phan-1" / "kinh-te" / "index.html").read_text(encoding="utf-8")
     assert unicodedata.is_normalized("NFC", html) and "Tăng trưởng và quy mô" in html
+
+
+def test_search_index_is_written_as_utf8_not_escaped(built_site):
+    """Every reader downloads the index on the first visit: Vietnamese letters as UTF-8, not \\uXXXX escapes."""
+    raw = (built_site / "search" / "search_index.json").read_bytes()
+    index = json.loads(raw)
+    assert {"config", "docs"} <= set(index) and len(index["docs"]) > 17
+    assert "Chỉ tiêu".encode() in raw and not re.search(rb"\\u[0-9a-f]{4}", raw)

@@ -52,7 +52,10 @@ _YEAR = re.compile(r"^(1[89]|20|21)\d\d$")
 
 
 def _blank(match: re.Match) -> str:
-    return re.sub(r"[^\n]", " ", match.group(0))
+    text = match.group(0)
+    if "\n" not in text:  # nearly every match: a macro call, a tag, a date on one line
+        return " " * len(text)
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def prose_only(body: str) -> str:

@@ -597,6 +597,9 @@ def format_table(results: dict) -> list[str]:
             lines.append(f"  search at {s['pages']} pages: index ready {s['ready_ms']:.0f} ms after load; "
                          f"query → results rendered: median {s['median_ms']:.0f} ms, min {s['min_ms']:.0f}, "
                          f"max {s['max_ms']:.0f} over {len(s['samples'])} ({', '.join(s['queries'])})")
+            if "material_median_ms" in s:
+                lines.append(f"  the same with Material's search worker as it ships (no diacritic folding, no heading "
+                             f"weighting): median {s['material_median_ms']:.0f} ms — Material's own share")
     return lines
 
 

@@ -113,6 +113,52 @@ async ([query, timeoutMs]) => {
 """
 
 
+def _search_latency(browser, site: Path, pages: int, say: Callable[[str], None], label: str = "handbook") -> dict:
+    """Milliseconds from typing a query to the first results on the page, over ROUNDS × QUERIES."""
+    with serve(site) as (base, _):
+        context = browser.new_context()
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(base, wait_until="load", timeout=60_000)
+        loaded = time.perf_counter()
+        first = page.evaluate(_QUERY_JS, [QUERIES[0], 60_000])
+        ready_ms = (time.perf_counter() - loaded) * 1000
+        if not first["found"]:
+            raise RuntimeError(f"search found nothing for {QUERIES[0]!r} within 60 s")
+        say(f"reader: search index of {pages} pages ready {ready_ms:.0f} ms after load "
+            f"(page load {(loaded - started) * 1000:.0f} ms) — {label}")
+        samples = []
+        for _ in range(ROUNDS):
+            for q in QUERIES:
+                r = page.evaluate(_QUERY_JS, [q, 10_000])
+                if not r["found"]:
+                    raise RuntimeError(f"search found nothing for {q!r}")
+                samples.append(r["ms"])
+        context.close()
+    result = {"pages": pages, "ready_ms": ready_ms, "samples": samples, "queries": list(QUERIES),
+              "median_ms": statistics.median(samples), "min_ms": min(samples), "max_ms": max(samples)}
+    say(f"reader: search median {result['median_ms']:.0f} ms over {len(samples)} queries — {label}")
+    return result
+
+
+@contextmanager
+def _worker_without_fold(site: Path) -> Iterator[None]:
+    """Material's search worker as it ships, for the time of the block: the handbook's fold cut off."""
+    from .mkdocs_glue import SEARCH_FOLD_MARK
+
+    workers = list((site / "assets" / "javascripts" / "workers").glob("search.*.js"))
+    saved = {w: w.read_bytes() for w in workers}
+    try:
+        for worker, code in saved.items():
+            text = code.decode("utf-8")
+            if SEARCH_FOLD_MARK in text:
+                worker.write_text(text[:text.index(SEARCH_FOLD_MARK)], encoding="utf-8")
+        yield
+    finally:
+        for worker, code in saved.items():
+            worker.write_bytes(code)
+
+
 def reader_side(sites: dict[str, Path], search_pages: int, search_site: Path | None,
                 say: Callable[[str], None] = print) -> dict:
     """First-visit transfer of each site's home page, and search latency on ``search_site``."""
@@ -133,30 +179,11 @@ def reader_side(sites: dict[str, Path], search_pages: int, search_site: Path | N
                     t = out["transfer"][name]
                     say(f"reader: first visit of {name}: {t['gzip_bytes'] / 1024:.0f} KB gzip in {t['requests']} files")
             if search_site is not None:
-                with serve(search_site) as (base, _):
-                    context = browser.new_context()
-                    page = context.new_page()
-                    started = time.perf_counter()
-                    page.goto(base, wait_until="load", timeout=60_000)
-                    loaded = time.perf_counter()
-                    first = page.evaluate(_QUERY_JS, [QUERIES[0], 60_000])
-                    ready_ms = (time.perf_counter() - loaded) * 1000
-                    if not first["found"]:
-                        raise RuntimeError(f"search found nothing for {QUERIES[0]!r} within 60 s")
-                    say(f"reader: search index of {search_pages} pages ready {ready_ms:.0f} ms after load "
-                        f"(page load {(loaded - started) * 1000:.0f} ms)")
-                    samples = []
-                    for _ in range(ROUNDS):
-                        for q in QUERIES:
-                            r = page.evaluate(_QUERY_JS, [q, 10_000])
-                            if not r["found"]:
-                                raise RuntimeError(f"search found nothing for {q!r}")
-                            samples.append(r["ms"])
-                    context.close()
-                    out["search"] = {"pages": search_pages, "ready_ms": ready_ms, "samples": samples,
-                                     "queries": list(QUERIES), "median_ms": statistics.median(samples),
-                                     "min_ms": min(samples), "max_ms": max(samples)}
-                    say(f"reader: search median {out['search']['median_ms']:.0f} ms over {len(samples)} queries")
+                out["search"] = _search_latency(browser, search_site, search_pages, say)
+                # What Material's own search costs: the same site with the worker as Material ships it.
+                with _worker_without_fold(search_site):
+                    material = _search_latency(browser, search_site, search_pages, say, "Material alone")
+                out["search"]["material_median_ms"] = material["median_ms"]
         finally:
             browser.close()
     return out

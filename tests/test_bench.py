@@ -90,7 +90,7 @@ def _fake_results() -> dict:
             "reader": {"transfer": {"example": {"gzip_bytes": 200_000, "raw_bytes": 900_000, "requests": 12,
                                                 "index_gzip_bytes": 30_000}},
                        "search": {"pages": 1000, "ready_ms": 900, "samples": [20, 30, 40], "queries": ["a"],
-                                  "median_ms": 30, "min_ms": 20, "max_ms": 40}}}
+                                  "median_ms": 30, "min_ms": 20, "max_ms": 40, "material_median_ms": 25}}}
 
 
 def test_table_and_summary_line():
@@ -100,6 +100,7 @@ def test_table_and_summary_line():
     assert any(line.startswith("ratio full/plain") for line in lines)
     assert any("1000p/10000i" in line for line in lines)
     assert any("search at 1000 pages" in line for line in lines)
+    assert any("as it ships" in line and "median 25 ms" in line for line in lines)
     assert any(re.search(r"1000p/10000i\s+55\.00\s+30\.00\s+45%", line) for line in lines)  # the print page's share
     assert any(re.search(r"1000p/10000i\s+0\.80/0\.90\s+0\.40/0\.50\s+0\.45/0\.50\s+5\.00/5\.10", line) for line in lines)
     summary = bench.summary(results)

@@ -9,7 +9,7 @@ from .conftest import ROOT
 
 CORE = ["api", "check", "cli", "collate", "errors", "fmt", "html", "lint", "load", "model", "pages", "schema",
         "status", "validate", "words", "yamlsafe", "drafts", "release", "sitecheck", "publish", "charts", "theme",
-        "pdf"]
+        "pdf", "cache"]
 
 
 def test_core_modules_import_no_mkdocs():

@@ -335,9 +335,11 @@ def make_plain(project: Path, dest: Path) -> int:
     return pages
 
 
-def full_cmd(project: Path, site: Path) -> list[str]:
-    """The full pipeline from scratch: ``--no-cache``, so every run does all the work a first run does."""
-    return [sys.executable, "-m", "macros", "--project", str(project), "build", "--no-cache", "--site-dir", str(site)]
+def full_cmd(project: Path, site: Path, cached: bool = False) -> list[str]:
+    """The full pipeline from scratch (``--no-cache``: every run does all the work a first run does), or
+    (``cached``) with the check's cache an earlier run left, as an editor's second build runs."""
+    return [sys.executable, "-m", "macros", "--project", str(project), "build", *([] if cached else ["--no-cache"]),
+            "--site-dir", str(site)]
 
 
 def plain_cmd(project: Path, site: Path) -> list[str]:
@@ -417,14 +419,23 @@ def overhead(bench: Bench) -> dict:
     (hooked / "mkdocs.yml").write_text(hooks_config((plain / "mkdocs.yml").read_text("utf-8")), "utf-8")
     (hooked / HOOKS_FILE).write_text(HOOKS_CODE.replace("MACROS_PARENT", repr(str(ROOT))),
                                      "utf-8")
+    # The example again in a folder of its own, for builds with the check's cache (the project stays untouched).
+    cached = bench.work / "example-cached"
+    for name in ("docs", "data"):
+        shutil.copytree(project / name, cached / name)
+    shutil.copy2(project / "mkdocs.yml", cached / "mkdocs.yml")
+    for name in ("macros", "overrides"):
+        (cached / name).symlink_to(project / name, target_is_directory=True)
     s = bench.repeat("overhead", {
         "full": lambda: full_cmd(project, bench.work / "site-example-full"),
+        "full, cache": lambda: full_cmd(cached, bench.work / "site-example-cached", cached=True),
         "plain": lambda: plain_cmd(plain, bench.work / "site-example-plain"),
         "mkdocs-macros": lambda: plain_cmd(bare, bench.work / "site-example-bare"),
         "hooks": lambda: plain_cmd(hooked, bench.work / "site-example-hooks"),
     }, cwd=project, runs=max(bench.runs, OVERHEAD_RUNS), warmup=1)
-    full, pl, bare_s, hooks_s = s["full"], s["plain"], s["mkdocs-macros"], s["hooks"]
-    return {"pages": pages, "full": [asdict(r) for r in full.runs], "plain": [asdict(r) for r in pl.runs],
+    full, pl, bare_s, hooks_s, warm = s["full"], s["plain"], s["mkdocs-macros"], s["hooks"], s["full, cache"]
+    return {"cached_wall_min": warm.wall_min, "cached_wall_med": warm.wall_med, "cached_rss": warm.rss_max,
+            "pages": pages, "full": [asdict(r) for r in full.runs], "plain": [asdict(r) for r in pl.runs],
             "runs": len(full.runs),
             "full_wall_min": full.wall_min, "full_wall_med": full.wall_med, "plain_wall_min": pl.wall_min,
             "plain_wall_med": pl.wall_med, "full_rss": full.rss_max, "plain_rss": pl.rss_max,
@@ -532,6 +543,11 @@ def format_table(results: dict) -> list[str]:
                   f"{o['plain_rss']:>12.0f}{o['site_plain'] / 1024:>9.0f}",
                   f"{'ratio full/plain':24}{o['wall_ratio']:>11.2f}{o['wall_ratio_med']:>11.2f}{o['rss_ratio']:>12.2f}"
                   f"   (median of the {o['runs']} paired run ratios: {o['wall_ratio_paired']:.2f})",
+                  *([f"{'full, cache filled':24}{o['cached_wall_min']:>11.2f}{o['cached_wall_med']:>11.2f}"
+                      f"{o['cached_rss']:>12.0f}          ← an editor's next build: the check from .handbook_cache/",
+                      f"{'  ratio to plain':24}{ratio(o['cached_wall_min'], o['plain_wall_min']):>11.2f}"
+                      f"{ratio(o['cached_wall_med'], o['plain_wall_med']):>11.2f}"
+                      f"{ratio(o['cached_rss'], o['plain_rss']):>12.2f}"] if "cached_wall_min" in o else []),
                   f"{'plain + mkdocs-macros':24}{o['bare_wall_min']:>11.2f}{o['bare_wall_med']:>11.2f}{o['bare_rss']:>12.0f}"
                   "          ← the plugin alone, empty module: its share of the overhead",
                   f"{'  share: mkdocs-macros':24}{ratio(o['bare_wall_min'], o['plain_wall_min']):>11.2f}"

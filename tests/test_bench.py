@@ -85,7 +85,8 @@ def _fake_results() -> dict:
             "overhead": {"pages": 17, "full_wall_min": 3.3, "full_wall_med": 3.4, "plain_wall_min": 3.0,
                          "plain_wall_med": 3.1, "full_rss": 110.0, "plain_rss": 100.0, "wall_ratio": 1.1,
                          "wall_ratio_med": 1.097, "rss_ratio": 1.1, "site_full": 4e6, "site_plain": 4e6, "runs": 7,
-                         "wall_ratio_paired": 1.09, "bare_wall_min": 3.2, "bare_wall_med": 3.3, "bare_rss": 105.0},
+                         "wall_ratio_paired": 1.09, "bare_wall_min": 3.2, "bare_wall_med": 3.3, "bare_rss": 105.0,
+                         "cached_wall_min": 3.15, "cached_wall_med": 3.2, "cached_rss": 104.0},
             "growth": [small, row],
             "reader": {"transfer": {"example": {"gzip_bytes": 200_000, "raw_bytes": 900_000, "requests": 12,
                                                 "index_gzip_bytes": 30_000}},
@@ -98,6 +99,8 @@ def test_table_and_summary_line():
     lines = bench.format_table(results)
     assert lines[0].startswith("machine: 2 cores, 23.5 GiB")
     assert any(line.startswith("ratio full/plain") for line in lines)
+    assert any(re.match(r"full, cache filled\s+3\.15\s+3\.20\s+104", line) for line in lines)
+    assert any(re.match(r"  ratio to plain\s+1\.05\s+1\.03\s+1\.04", line) for line in lines)
     assert any("1000p/10000i" in line for line in lines)
     assert any("search at 1000 pages" in line for line in lines)
     assert any("as it ships" in line and "median 25 ms" in line for line in lines)

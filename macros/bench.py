@@ -245,6 +245,16 @@ def without_print_site(plain_text: str) -> str:
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
 
 
+def short_nav(plain_text: str) -> str:
+    """A config whose navigation keeps only the top-level pages (the sections' pages are still built):
+    what Material's navigation, written into every page, costs as the report grows."""
+    config = load_mkdocs_yml(plain_text)
+    config["nav"] = [e for e in config.get("nav") or []
+                     if isinstance(e, str) or (isinstance(e, dict) and not isinstance(next(iter(e.values())), list))]
+    config["validation"] = dict(config.get("validation") or {}, omitted_files="info")  # pages out of nav, on purpose
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
+
+
 EMPTY_MODULE = "bench_empty_module"
 # A prototype, for measuring only: the same check and rendering done by an MkDocs hook file instead of
 # mkdocs-macros (MkDocs >= 1.4 runs `hooks:` files as a plugin). Not the product; it tells what the
@@ -476,11 +486,20 @@ def growth(bench: Bench, size: Size) -> dict:
     noprint = bench.work / f"gen-{size.pages}-plain-noprint"
     shutil.copytree(plain, noprint, symlinks=True)
     (noprint / "mkdocs.yml").write_text(without_print_site((plain / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    nonav = bench.work / f"gen-{size.pages}-plain-noprint-shortnav"
+    shutil.copytree(noprint, nonav, symlinks=True)
+    (nonav / "mkdocs.yml").write_text(short_nav((noprint / "mkdocs.yml").read_text("utf-8")), "utf-8")
     np_runs = bench.runs if size.pages <= 100 else 1
-    np = bench.repeat(f"growth {size.label}", {"plain, no print page": lambda: plain_cmd(noprint, bench.work / "site-np")},
-                      cwd=project, runs=np_runs)["plain, no print page"]
-    shutil.rmtree(bench.work / "site-np", ignore_errors=True)
-    return {**cached, "noprint_min": np.wall_min, "noprint_med": np.wall_med, "noprint_rss": np.rss_max, "noprint_runs": np_runs,
+    diag = bench.repeat(f"growth {size.label}", {
+        "plain, no print page": lambda: plain_cmd(noprint, bench.work / "site-np"),
+        "plain, no print page, short nav": lambda: plain_cmd(nonav, bench.work / "site-nn"),
+    }, cwd=project, runs=np_runs)
+    np, nn = diag["plain, no print page"], diag["plain, no print page, short nav"]
+    nn_size = tree_size(bench.work / "site-nn")
+    for site in ("site-np", "site-nn"):
+        shutil.rmtree(bench.work / site, ignore_errors=True)
+    return {**cached, "shortnav_min": nn.wall_min, "shortnav_site": nn_size,
+            "noprint_min": np.wall_min, "noprint_med": np.wall_med, "noprint_rss": np.rss_max, "noprint_runs": np_runs,
             "pages": size.pages, "indicators": size.indicators, "label": size.label,
             "check_min": check.wall_min, "check_med": check.wall_med, "check_rss": check.rss_max,
             "full_min": full.wall_min, "full_med": full.wall_med, "plain_min": pl.wall_min, "plain_med": pl.wall_med,
@@ -583,12 +602,16 @@ def format_table(results: dict) -> list[str]:
                              f"{r['check_page_min']:>9.2f}/{r['check_page_med']:<6.2f}"
                              f"{r['check_data_min']:>13.2f}/{r['check_data_med']:<6.2f}")
         lines += ["", "Where the plain build's time goes — the same plain copy built without the print page "
-                  "(mkdocs-print-site-plugin)",
-                  f"{'size':>13}{'plain s':>9}{'no print s':>12}{'print share':>13}{'RSS MB':>12}{'runs':>6}"]
+                  "(mkdocs-print-site-plugin), then also with a navigation of the top-level pages only (Material "
+                  "writes the whole navigation into every page)",
+                  f"{'size':>13}{'plain s':>9}{'no print s':>12}{'print share':>13}{'RSS MB':>12}"
+                  f"{'+short nav s':>14}{'nav share':>11}{'site MB':>9}{'runs':>6}"]
         for r in rows:
+            nav = (f"{r['shortnav_min']:>14.2f}{ratio(r['noprint_min'] - r['shortnav_min'], r['plain_min']):>10.0%}"
+                   f"{r['shortnav_site'] / 1e6:>10.1f}") if "shortnav_min" in r else " " * 34
             lines.append(f"{r['label']:>13}{r['plain_min']:>9.2f}{r['noprint_min']:>12.2f}"
                          f"{1 - ratio(r['noprint_min'], r['plain_min']):>12.0%} {r['plain_rss']:>5.0f}/{r['noprint_rss']:<5.0f}"
-                         f"{r['noprint_runs']:>6}")
+                         f"{nav}{r['noprint_runs']:>6}")
         if len(rows) > 1:
             steps = []
             for a, b in zip(rows, rows[1:], strict=False):

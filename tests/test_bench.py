@@ -78,6 +78,7 @@ def _fake_results() -> dict:
            "full_min": 60.0, "full_med": 61.0, "plain_min": 55.0, "plain_med": 56.0, "full_rss": 400.0,
            "plain_rss": 380.0, "site_full": 3e8, "site_plain": 3e8, "index_full": 1.2e7, "index_plain": 1.2e7,
            "noprint_min": 30.0, "noprint_med": 30.0, "noprint_rss": 150.0, "noprint_runs": 1,
+           "shortnav_min": 12.0, "shortnav_site": 5e7,
            "check_warm_min": 0.4, "check_warm_med": 0.5, "check_warm_rss": 90.0, "check_page_min": 0.45,
            "check_page_med": 0.5, "check_data_min": 5.0, "check_data_med": 5.1}
     small = dict(row, label="100p/1000i", pages=100, indicators=1000, full_min=6.0, plain_min=5.0)
@@ -104,7 +105,8 @@ def test_table_and_summary_line():
     assert any("1000p/10000i" in line for line in lines)
     assert any("search at 1000 pages" in line for line in lines)
     assert any("as it ships" in line and "median 25 ms" in line for line in lines)
-    assert any(re.search(r"1000p/10000i\s+55\.00\s+30\.00\s+45%", line) for line in lines)  # the print page's share
+    # the print page's share, then the navigation's: (30 - 12) / 55
+    assert any(re.search(r"1000p/10000i\s+55\.00\s+30\.00\s+45%.*\s12\.00\s+33%\s+50\.0\s+1$", line) for line in lines)
     assert any(re.search(r"1000p/10000i\s+0\.80/0\.90\s+0\.40/0\.50\s+0\.45/0\.50\s+5\.00/5\.10", line) for line in lines)
     summary = bench.summary(results)
     assert re.fullmatch(r"overhead_ratio=\d+\.\d\d check_10k_s=\d+\.\d\d build_1000_rss_mb=\d+", summary)
@@ -160,13 +162,19 @@ def test_every_variant_the_benchmark_builds_builds(tmp_path: Path, report: Path)
     noprint = tmp_path / "noprint"
     shutil.copytree(plain, noprint, symlinks=True)
     (noprint / "mkdocs.yml").write_text(bench.without_print_site((plain / "mkdocs.yml").read_text("utf-8")), "utf-8")
-    sites = {name: tmp_path / f"site-{name}" for name in ("full", "plain", "noprint")}
+    nonav = tmp_path / "nonav"
+    shutil.copytree(noprint, nonav, symlinks=True)
+    (nonav / "mkdocs.yml").write_text(bench.short_nav((noprint / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    sites = {name: tmp_path / f"site-{name}" for name in ("full", "plain", "noprint", "nonav")}
     for name, cmd in (("full", bench.full_cmd(report, sites["full"])), ("plain", bench.plain_cmd(plain, sites["plain"])),
-                      ("noprint", bench.plain_cmd(noprint, sites["noprint"]))):
+                      ("noprint", bench.plain_cmd(noprint, sites["noprint"])),
+                      ("nonav", bench.plain_cmd(nonav, sites["nonav"]))):
         run = bench.measure(cmd, cwd=report, log=tmp_path / f"{name}.log")
         assert run.returncode == 0, (tmp_path / f"{name}.log").read_text()[-2000:]
     pages = {name: {p.relative_to(site) for p in site.rglob("*.html")} for name, site in sites.items()}
     assert pages["full"] == pages["plain"]
-    assert pages["noprint"] == pages["plain"] - {Path("ban-in/index.html")}
+    assert pages["noprint"] == pages["plain"] - {Path("ban-in/index.html")} == pages["nonav"]
+    home = (sites["nonav"] / "index.html").read_text("utf-8")
+    assert home.count("md-nav__link") < (sites["noprint"] / "index.html").read_text("utf-8").count("md-nav__link")
     # The same banner on both sides: the plain copy carries the fields the glue puts in extra.handbook.
     assert 'class="hb-draft"' in (sites["plain"] / "index.html").read_text("utf-8")

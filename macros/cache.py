@@ -19,12 +19,14 @@ files, written by this code, with the same trust as the code itself.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,12 +54,16 @@ def code_key() -> str:
     """This package's code (every file of it) and the libraries whose behaviour shapes a result."""
     global _code_key
     if _code_key is None:
-        import babel
-        import jinja2
+        from importlib.metadata import PackageNotFoundError, version
+
         import yaml
 
-        parts: list[bytes | str] = [f"format {FORMAT}", sys.version, yaml.__version__, babel.__version__,
-                                    jinja2.__version__]
+        parts: list[bytes | str] = [f"format {FORMAT}", sys.version, f"libyaml {yaml.__with_libyaml__}"]
+        for name in ("PyYAML", "Babel", "Jinja2", "MarkupSafe", "jsonschema"):
+            try:
+                parts.append(f"{name} {version(name)}")
+            except PackageNotFoundError:
+                parts.append(f"{name} absent")
         for path in sorted(_PACKAGE.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 parts += [path.relative_to(_PACKAGE).as_posix(), path.read_bytes()]
@@ -65,15 +71,22 @@ def code_key() -> str:
     return _code_key
 
 
-def files_key(files: Iterable[Path], base: Path) -> str:
-    """The names and bytes of ``files``: any edit, addition, removal or rename gives another key."""
+def files_key(contents: Mapping[Path, bytes | OSError], base: Path) -> str:
+    """The names and bytes of files as read: any edit, addition, removal or rename gives another key."""
     parts: list[bytes | str] = []
-    for path in files:
-        try:
-            parts += [path.relative_to(base).as_posix(), path.read_bytes()]
-        except OSError:
-            parts += [path.relative_to(base).as_posix(), b"\0unreadable"]
+    for path, data in contents.items():
+        parts += [path.relative_to(base).as_posix(),
+                  data if isinstance(data, bytes) else f"unreadable: {type(data).__name__} {data.strerror}"]
     return digest(*parts)
+
+
+def _owned_and_private(path: Path) -> bool:
+    """Written by this user and by nobody else: pickle runs code, so a cache anyone else could write is ignored."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 @dataclass
@@ -104,8 +117,12 @@ class CheckCache:
     def _read(self, name: str, key: str) -> Any:
         if not self.enabled:
             return None
+        path = self.folder / name
         try:
-            with open(self.folder / name, "rb") as handle:
+            if not (_owned_and_private(self.folder) and _owned_and_private(path)
+                    and stat.S_ISREG(os.stat(path).st_mode)):  # a FIFO would block the check for ever
+                return None
+            with open(path, "rb") as handle:
                 stored_key, value = pickle.load(handle)
         except Exception:  # missing, truncated, from another version: not cached
             return None
@@ -114,8 +131,11 @@ class CheckCache:
     def _write(self, name: str, key: str, value: Any) -> None:
         if not self.enabled:
             return
+        tmp = None
         try:
-            self.folder.mkdir(exist_ok=True)
+            self.folder.mkdir(mode=0o700, exist_ok=True)
+            if not _owned_and_private(self.folder):
+                return  # someone else's folder: never written into, never read
             tag = self.folder / "CACHEDIR.TAG"
             if not tag.exists():
                 tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -125,12 +145,18 @@ class CheckCache:
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.folder / name)
-        except OSError:
+            tmp = None
+        except Exception:  # noqa: BLE001 — a cache that cannot be written costs speed, never the check
             pass  # a read-only project checks as well, only not faster next time
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
     # -- the dataset -------------------------------------------------------------------------------
-    def dataset_key(self, data_files: list[Path], data_dir: Path) -> str:
-        return digest(code_key(), str(self.root.resolve()), str(data_dir.resolve()), files_key(data_files, data_dir))
+    def dataset_key(self, contents: Mapping[Path, bytes | OSError], data_dir: Path) -> str:
+        """The data's key, from the very bytes that will be loaded (never a second read that could differ)."""
+        return digest(code_key(), str(self.root.resolve()), str(data_dir.resolve()), files_key(contents, data_dir))
 
     def get_dataset(self, key: str) -> Any:
         return self._read("dataset.pickle", key)
@@ -150,6 +176,11 @@ class CheckCache:
 
     def put_page(self, src: str, result: PageResult) -> None:
         self.pages[src] = result
+        self._dirty = True
+
+    def discard_pages(self) -> None:
+        """Store no page result from this run (and none from before under this context)."""
+        self.pages = {}
         self._dirty = True
 
     def save_pages(self, kept: set[str]) -> None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import CheckCache, PageResult, digest
+from .cache import CheckCache, PageResult, code_key, digest
 from .drafts import find_drafts
 from .errors import DataError, Problem, suggest
 from .lint import lint_figures
@@ -15,6 +15,7 @@ from .model import Dataset
 from .pagelint import lint_page
 from .pages import PageRenderer, PageSource, discover_pages, read_page
 from .words import PageWords, count_words
+from .yamlsafe import read_capped
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 
@@ -127,26 +128,47 @@ def _check_page(page: PageSource, docs_dir: Path, drafts: set[str], budgets: dic
 
 
 def _load_data(report: Report, data_dir: Path, root: Path, cache: CheckCache) -> str:
-    """Load data/ into the report, from the cache when no data file changed; return the data's key."""
+    """Load data/ into the report, from the cache when no data file changed; return the data's key.
+
+    Each file is read once: the key is the digest of the very bytes that are loaded, so a file saved while
+    the check runs can never leave its old data under its new key (or the reverse).
+    """
     files = discover(data_dir) if data_dir.is_dir() else []
     report.data_files = len(files)
-    key = cache.dataset_key(files, data_dir)
+    if not cache.enabled:
+        _store_data(report, _load(data_dir, root, None))
+        return ""
+    contents = {path: read_capped(path) for path in files}
+    key = cache.dataset_key(contents, data_dir)
     cached = cache.get_dataset(key)
     if cached is None:
-        try:
-            dataset, warnings = load_dataset(data_dir, root)
-            cached = (dataset, warnings, [])
-        except DataError as exc:
-            cached = (None, [], exc.problems)
+        cached = _load(data_dir, root, contents)
         cache.put_dataset(key, cached)
-    report.dataset, warnings, errors = cached
-    report.problems.extend(warnings or errors)
+    _store_data(report, cached)
     return key
 
 
-def _docs_listing(docs_dir: Path) -> str:
-    """Every path under docs/: what a link on any page may name."""
-    return "\n".join(sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*")))
+def _load(data_dir: Path, root: Path, contents: dict | None) -> tuple:
+    try:
+        dataset, warnings = load_dataset(data_dir, root, contents)
+        return dataset, warnings, []
+    except DataError as exc:
+        return None, [], exc.problems
+
+
+def _store_data(report: Report, loaded: tuple) -> None:
+    report.dataset, warnings, errors = loaded
+    report.problems.extend(warnings or errors)
+
+
+def _docs_listing(docs_dir: Path) -> list[str]:
+    """Every path under docs/ with what it is now (a link may name any of them; a symlink counts as what it
+    points at, a dangling one as missing)."""
+    entries = []
+    for path in sorted(docs_dir.rglob("*")):
+        kind = "f" if path.is_file() else "d" if path.is_dir() else "-"
+        entries.append(f"{kind} {path.relative_to(docs_dir).as_posix()}")
+    return entries
 
 
 def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = None,
@@ -167,10 +189,12 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
         root.resolve()) else docs_dir.as_posix()
     budgets = report.dataset.handbook.budgets_pages if report.dataset else {}
     drafts = find_drafts(docs_dir, root)[0] if docs_dir.is_dir() else set()
+    listing = _docs_listing(docs_dir) if cache.enabled and docs_dir.is_dir() else []
     if cache.enabled:
-        cache.open_pages(digest(data_key if report.dataset else "no data", str(docs_dir.resolve()),
-                                _docs_listing(docs_dir) if docs_dir.is_dir() else "", "\n".join(sorted(drafts)),
-                                str(use_directory_urls)))
+        # The data's key holds the code's; refused data still has code whose page results must not outlive it.
+        data_part = data_key if report.dataset else digest(code_key(), "no data")
+        cache.open_pages(digest(data_part, str(docs_dir.resolve()), str(use_directory_urls), f"{len(drafts)} drafts",
+                                *sorted(drafts), f"{len(listing)} paths", *listing))
     for path in discover_pages(docs_dir) if docs_dir.is_dir() else []:
         page, problems = read_page(path, docs_dir, root)
         report.problems.extend(problems)
@@ -186,6 +210,8 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
         report.pages.append(result.words)
         if result.rendered is not None:
             report.rendered[page.src] = result.rendered
+    if cache.enabled and docs_dir.is_dir() and _docs_listing(docs_dir) != listing:
+        cache.discard_pages()  # a file came or went while the pages were checked: keep nothing judged on either list
     cache.save_pages({p.src for p in report.page_sources})
     if report.dataset is not None:
         _budget_problems(report, report.dataset, docs_display)

@@ -7,7 +7,7 @@ problems of all files are gathered and raised together as one :class:`~macros.er
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -171,11 +171,15 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def read_documents(data_dir: Path, root: Path) -> list[YamlDoc]:
-    """Read and schema-check every data file; each document keeps its own problems."""
+def read_documents(data_dir: Path, root: Path, contents: Mapping[Path, bytes | OSError] | None = None) -> list[YamlDoc]:
+    """Read and schema-check every data file; each document keeps its own problems.
+
+    ``contents`` maps files to bytes already read (:func:`~macros.yamlsafe.read_capped`); those files are
+    not read again, so what is loaded is exactly what the caller saw.
+    """
     docs = []
-    for path in discover(data_dir):
-        doc = load_yaml_file(path, display_path(path, root))
+    for path in (list(contents) if contents is not None else discover(data_dir)):
+        doc = load_yaml_file(path, display_path(path, root), contents.get(path) if contents is not None else None)
         docs.append(doc)
         if doc.data is None:
             continue
@@ -327,13 +331,17 @@ def build_dataset(docs: Iterable[YamlDoc], data_dir_display: str = "data") -> tu
     return dataset, problems
 
 
-def load_dataset(data_dir: Path, root: Path | None = None) -> tuple[Dataset, list[Problem]]:
-    """Load and check ``data_dir``; return the dataset and its warnings, or raise DataError with every problem."""
+def load_dataset(data_dir: Path, root: Path | None = None,
+                 contents: Mapping[Path, bytes | OSError] | None = None) -> tuple[Dataset, list[Problem]]:
+    """Load and check ``data_dir``; return the dataset and its warnings, or raise DataError with every problem.
+
+    ``contents``: the data files as already read, in :func:`discover`'s order (see :func:`read_documents`).
+    """
     root = root or data_dir.parent
     if not data_dir.is_dir():
         raise DataError([Problem(display_path(data_dir, root), 1, "(folder)", "data folder not found",
                                  "create it, or run from the project folder")])
-    docs = read_documents(data_dir, root)
+    docs = read_documents(data_dir, root, contents)
     dataset, problems = build_dataset(docs, display_path(data_dir, root))
     if dataset is None or any(p.is_error for p in problems):
         raise DataError(problems)

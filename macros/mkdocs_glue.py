@@ -155,8 +155,12 @@ def _index_as_utf8(index: Path) -> None:
     1,000 pages, which every reader downloads on the first visit and the search worker parses."""
     if not index.is_file():
         return
-    data = json.loads(index.read_bytes())
-    index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    try:
+        text = json.dumps(json.loads(index.read_bytes()), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except (ValueError, UnicodeError):  # e.g. a lone surrogate, which only an escape can carry: keep Material's file
+        log.info("search index kept as Material wrote it (it holds text UTF-8 cannot encode)")
+        return
+    index.write_bytes(text)
 
 
 def on_pre_page_macros(env: Any) -> None:

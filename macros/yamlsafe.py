@@ -387,13 +387,24 @@ def load_yaml_text(raw: bytes, file: str) -> YamlDoc:
     return doc
 
 
-def load_yaml_file(path: Path, display: str) -> YamlDoc:
-    """Read and load one file; ``display`` is the name used in messages (relative to the project)."""
+def read_capped(path: Path) -> bytes | OSError:
+    """A data file's bytes, never more than one past the limit (a larger file is refused whatever it holds),
+    or the error that stopped the read."""
     try:
         with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            return handle.read(MAX_BYTES + 1)
     except OSError as exc:
+        return exc
+
+
+def load_yaml_file(path: Path, display: str, raw: bytes | OSError | None = None) -> YamlDoc:
+    """Read and load one file; ``display`` is the name used in messages (relative to the project).
+
+    ``raw`` is the file as :func:`read_capped` already read it (the check hashes those very bytes).
+    """
+    raw = read_capped(path) if raw is None else raw
+    if isinstance(raw, OSError):
         doc = YamlDoc(file=display)
-        doc.problems.append(Problem(display, 1, "(file)", f"cannot be read: {exc.strerror}", "check its permissions"))
+        doc.problems.append(Problem(display, 1, "(file)", f"cannot be read: {raw.strerror}", "check its permissions"))
         return doc
     return load_yaml_text(raw, display)

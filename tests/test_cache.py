@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,84 @@ def test_no_cache_writes_nothing(project_copy: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.delenv("HANDBOOK_NO_CACHE")
     assert run_macros(project_copy, "check").returncode == 0
     assert (project_copy / CACHE_DIR / "pages.pickle").is_file()
+
+
+def test_the_data_loaded_is_the_data_hashed_even_if_a_file_changes_meanwhile(project_copy: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch):
+    """An editor saves a data file while check runs: the cache may not keep the new data under the old key."""
+    abbreviations = project_copy / "data" / "abbreviations.yaml"
+    before = abbreviations.read_text(encoding="utf-8")
+    after = before.replace("Ban Chấp hành", "Ban Chấp hành (sửa)")
+    read = check.read_capped
+
+    def read_then_save(path: Path):
+        data = read(path)
+        if path == abbreviations:
+            abbreviations.write_text(after, encoding="utf-8")  # saved right after check read it
+        return data
+
+    monkeypatch.setattr(check, "read_capped", read_then_save)
+    first = _run(project_copy)
+    assert "(sửa)" not in first.rendered["viet-tat.md"][1]  # what was read is what was checked
+    monkeypatch.setattr(check, "read_capped", read)
+    second = _run(project_copy)
+    assert "Ban Chấp hành (sửa)" in second.rendered["viet-tat.md"][1]  # the saved file is not mistaken for the old
+    abbreviations.write_text(before, encoding="utf-8")
+    assert "(sửa)" not in _run(project_copy).rendered["viet-tat.md"][1]
+
+
+def test_an_oversized_data_file_is_read_no_further_than_the_limit(project_copy: Path, monkeypatch: pytest.MonkeyPatch):
+    from macros import yamlsafe
+
+    big = project_copy / "data" / "big.yaml"
+    big.write_bytes(b"kind: sources\n" + b"# " + b"x" * (yamlsafe.MAX_BYTES + 10) + b"\n")
+    sizes = []
+    read = check.read_capped
+    monkeypatch.setattr(check, "read_capped", lambda path: sizes.append(len(data := read(path))) or data)
+    report = _run(project_copy)
+    assert max(sizes) == yamlsafe.MAX_BYTES + 1
+    assert any("over the limit" in str(p) for p in report.errors)
+
+
+def test_refused_data_does_not_keep_page_results_across_a_code_change(project_copy: Path, calls: dict,
+                                                                      monkeypatch: pytest.MonkeyPatch):
+    sources = project_copy / "data" / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace("kind: sources", "kind: sources\nextra_key: 1"),
+                       encoding="utf-8")
+    _run(project_copy)
+    pages = calls["pages"]
+    _run(project_copy)
+    assert calls["pages"] == pages
+    monkeypatch.setattr(cache_module, "_code_key", "a new release of the code")
+    _run(project_copy)
+    assert calls["pages"] == 2 * pages
+
+
+def test_a_link_to_a_symlink_whose_target_went_is_seen(project_copy: Path, tmp_path: Path):
+    target = tmp_path / "ban-goc.pdf"
+    target.write_bytes(b"%PDF-1.4\n")
+    (project_copy / "docs" / "assets" / "ban-goc.pdf").symlink_to(target)
+    _append(project_copy / "docs" / "viet-tat.md", "\nXem [bản gốc](assets/ban-goc.pdf).\n")
+    assert not any("ban-goc.pdf" in str(p) for p in _run(project_copy).problems)
+    target.unlink()
+    assert any("ban-goc.pdf" in str(p) for p in _run(project_copy).errors)
+
+
+def test_odd_or_foreign_cache_files_are_never_read_and_leave_nothing_behind(project_copy: Path, calls: dict):
+    _run(project_copy)
+    folder = project_copy / CACHE_DIR
+    (folder / "pages.pickle").unlink()
+    (folder / "pages.pickle").mkdir()  # cannot be replaced by a file
+    _run(project_copy)
+    assert sorted(p.name for p in folder.iterdir()) == [".gitignore", "CACHEDIR.TAG", "dataset.pickle", "pages.pickle"]
+    (folder / "dataset.pickle").unlink()
+    os.mkfifo(folder / "dataset.pickle")  # opening it for reading would wait for a writer for ever
+    result = run_macros(project_copy, "check", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISREG((folder / "dataset.pickle").stat().st_mode)  # the pipe was replaced, not opened
+    data = calls["data"]
+    _run(project_copy)
+    assert calls["data"] == data  # read back
+    folder.chmod(folder.stat().st_mode | stat.S_IWGRP)  # others could have written it: not trusted
+    _run(project_copy)
+    assert calls["data"] == data + 1

@@ -49,3 +49,14 @@ def test_a_changed_body_or_url_style_is_rendered_again():
     state.sync_urls(False)  # Material's offline plugin turns directory URLs off after the check
     again, _ = state.render(_source(body))
     assert again != "checked text" and "Từ viết tắt" in again
+
+
+def test_the_search_index_is_rewritten_as_utf8_unless_utf8_cannot_hold_it(tmp_path: Path):
+    index = tmp_path / "search_index.json"
+    index.write_text('{"docs": [{"title": "Ch\\u1ec9 ti\\u00eau", "text": "a\\u2028b"}]}', encoding="ascii")
+    mkdocs_glue._index_as_utf8(index)
+    assert index.read_text(encoding="utf-8") == '{"docs":[{"title":"Chỉ tiêu","text":"a\u2028b"}]}'
+    odd = '{"docs": [{"text": "\\ud800x"}]}'  # a lone surrogate: only an escape can carry it
+    index.write_text(odd, encoding="ascii")
+    mkdocs_glue._index_as_utf8(index)
+    assert index.read_text(encoding="ascii") == odd

@@ -267,23 +267,27 @@ from pathlib import Path
 PluginError = __import__("mkdocs.exceptions", fromlist=["PluginError"]).PluginError  # the hook file is MkDocs'
 
 sys.path.insert(0, MACROS_PARENT)
+from macros.cache import digest  # noqa: E402
 from macros.check import run_check  # noqa: E402
 from macros.pages import PageRenderer, PageSource  # noqa: E402
 
-_renderer = []
+_state = {}
 
 
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
-    report = run_check(root)
+    report = run_check(root, use_directory_urls=config.use_directory_urls)
     if report.errors:
         raise PluginError("\\n".join(str(p) for p in report.errors))
-    _renderer[:] = [PageRenderer(report.dataset, config.use_directory_urls)]
+    _state.update(renderer=PageRenderer(report.dataset, config.use_directory_urls), rendered=report.rendered)
 
 
 def on_page_markdown(markdown, page, config, files):
     src = page.file.src_uri
-    text, problems = _renderer[0].render(PageSource(src, "docs/" + src, markdown, markdown, 0, dict(page.meta or {})))
+    done = _state["rendered"].get(src)
+    if done is not None and done[0] == digest(markdown):
+        return done[1]  # as the glue does: the check's rendering of the same body
+    text, problems = _state["renderer"].render(PageSource(src, "docs/" + src, markdown, markdown, 0, dict(page.meta or {})))
     if problems:
         raise PluginError("\\n".join(str(p) for p in problems))
     return text

@@ -225,34 +225,50 @@ def plain_config(config_text: str, handbook_fields: dict[str, str] | None = None
     ``handbook_fields`` (the draft banner and print cover, which the glue puts in ``extra.handbook`` at
     build time) are written into the copy, so the theme renders the same banner on both sides.
     """
+    def edit(config: dict) -> None:
+        if handbook_fields:
+            config.setdefault("extra", {})["handbook"] = handbook_fields
+        config["plugins"] = _without(config.get("plugins") or [], "macros")
+        config.pop("watch", None)  # data/ is not copied: nothing of it is read by a plain build
+        config.pop("hooks", None)  # the handbook's own hook (drafts, editor notes) is part of the pipeline measured
+    return _rewrite(config_text, edit)
+
+
+def _rewrite(config_text: str, edit: Callable[[dict], None]) -> str:
+    """``mkdocs.yml`` text, read as MkDocs reads it (its tags resolved), changed by ``edit``, written back."""
     config = load_mkdocs_yml(config_text)
-    if handbook_fields:
-        config.setdefault("extra", {})["handbook"] = handbook_fields
-    config["plugins"] = _without(config.get("plugins") or [], "macros")
-    config.pop("watch", None)  # data/ is not copied: nothing of it is read by a plain build
-    config.pop("hooks", None)  # the handbook's own hook (drafts, editor notes) is part of the pipeline measured
+    edit(config)
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
 
 
+def derive(src: Path, dest: Path, rewrite: Callable[[str], str]) -> Path:
+    """A copy of the project folder ``src`` (links kept as links) whose ``mkdocs.yml`` is ``rewrite`` of src's."""
+    shutil.copytree(src, dest, symlinks=True)
+    (dest / "mkdocs.yml").write_text(rewrite((src / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    return dest
+
+
+def _plugin_name(plugin: str | dict) -> str:
+    return plugin if isinstance(plugin, str) else next(iter(plugin))
+
+
 def _without(plugins: list, name: str) -> list:
-    return [p for p in plugins if (p if isinstance(p, str) else next(iter(p))) != name]
+    return [p for p in plugins if _plugin_name(p) != name]
 
 
 def without_print_site(plain_text: str) -> str:
     """A plain config without the print page: what mkdocs-print-site-plugin costs, on its own."""
-    config = load_mkdocs_yml(plain_text)
-    config["plugins"] = _without(config.get("plugins") or [], "print-site")
-    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
+    return _rewrite(plain_text, lambda config: config.update(plugins=_without(config.get("plugins") or [], "print-site")))
 
 
 def short_nav(plain_text: str) -> str:
     """A config whose navigation keeps only the top-level pages (the sections' pages are still built):
     what Material's navigation, written into every page, costs as the report grows."""
-    config = load_mkdocs_yml(plain_text)
-    config["nav"] = [e for e in config.get("nav") or []
-                     if isinstance(e, str) or (isinstance(e, dict) and not isinstance(next(iter(e.values())), list))]
-    config["validation"] = dict(config.get("validation") or {}, omitted_files="info")  # pages out of nav, on purpose
-    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
+    def edit(config: dict) -> None:
+        config["nav"] = [e for e in config.get("nav") or []
+                         if isinstance(e, str) or (isinstance(e, dict) and not isinstance(next(iter(e.values())), list))]
+        config["validation"] = dict(config.get("validation") or {}, omitted_files="info")  # pages out of nav, on purpose
+    return _rewrite(plain_text, edit)
 
 
 EMPTY_MODULE = "bench_empty_module"
@@ -296,21 +312,19 @@ def on_page_markdown(markdown, page, config, files):
 
 def hooks_config(plain_text: str) -> str:
     """A plain config running the handbook through :data:`HOOKS_FILE` instead of mkdocs-macros."""
-    config = load_mkdocs_yml(plain_text)
-    config["hooks"] = [HOOKS_FILE]
-    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
+    return _rewrite(plain_text, lambda config: config.update(hooks=[HOOKS_FILE]))
 OVERHEAD_RUNS = 7  # the example builds in about a second: more runs cost little and steady the ratio
 
 
 def macros_only_config(plain_text: str) -> str:
     """A plain config with mkdocs-macros switched on again, loading a module that defines nothing."""
-    config = load_mkdocs_yml(plain_text)
-    plugins = list(config.get("plugins", []))
-    names = [p if isinstance(p, str) else next(iter(p)) for p in plugins]
-    at = names.index("print-site") if "print-site" in names else len(plugins)  # print-site stays last
-    plugins.insert(at, {"macros": {"module_name": EMPTY_MODULE, "on_undefined": "strict"}})
-    config["plugins"] = plugins
-    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
+    def edit(config: dict) -> None:
+        plugins = list(config.get("plugins", []))
+        names = [_plugin_name(p) for p in plugins]
+        at = names.index("print-site") if "print-site" in names else len(plugins)  # print-site stays last
+        plugins.insert(at, {"macros": {"module_name": EMPTY_MODULE, "on_undefined": "strict"}})
+        config["plugins"] = plugins
+    return _rewrite(plain_text, edit)
 
 
 def make_plain(project: Path, dest: Path) -> int:
@@ -421,8 +435,7 @@ def overhead(bench: Bench) -> dict:
     bench.say(f"overhead: example handbook, {pages} pages; plain copy written with figures substituted")
     # What mkdocs-macros costs by itself: the plain pages with the plugin on and a module that defines nothing.
     bare = bench.work / "example-mkdocs-macros"
-    shutil.copytree(plain, bare)
-    (bare / "mkdocs.yml").write_text(macros_only_config((plain / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    derive(plain, bare, macros_only_config)
     (bare / f"{EMPTY_MODULE}.py").write_text("def define_env(env):\n    pass\n", "utf-8")
     # The prototype: the example's own pages and data, checked and rendered by an MkDocs hook file.
     hooked = bench.work / "example-hooks"
@@ -488,11 +501,9 @@ def growth(bench: Bench, size: Size) -> dict:
     # The print page's share of the plain build: the plain copy again without print-site. A diagnostic, not a
     # goal: repeated like the rest up to 100 pages, run once at 1,000 (a minute a run; the budget is 15 minutes).
     noprint = bench.work / f"gen-{size.pages}-plain-noprint"
-    shutil.copytree(plain, noprint, symlinks=True)
-    (noprint / "mkdocs.yml").write_text(without_print_site((plain / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    derive(plain, noprint, without_print_site)
     nonav = bench.work / f"gen-{size.pages}-plain-noprint-shortnav"
-    shutil.copytree(noprint, nonav, symlinks=True)
-    (nonav / "mkdocs.yml").write_text(short_nav((noprint / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    derive(noprint, nonav, short_nav)
     np_runs = bench.runs if size.pages <= 100 else 1
     diag = bench.repeat(f"growth {size.label}", {
         "plain, no print page": lambda: plain_cmd(noprint, bench.work / "site-np"),

@@ -133,32 +133,20 @@ def _load_data(report: Report, data_dir: Path, root: Path, cache: CheckCache) ->
     Each file is read once: the key is the digest of the very bytes that are loaded, so a file saved while
     the check runs can never leave its old data under its new key (or the reverse).
     """
-    files = discover(data_dir) if data_dir.is_dir() else []
-    report.data_files = len(files)
-    if not cache.enabled:
-        _store_data(report, _load(data_dir, root, None))
-        return ""
-    contents = {path: read_capped(path) for path in files}
-    key = cache.dataset_key(contents, data_dir)
-    cached = cache.get_dataset(key)
-    if cached is None:
-        cached = _load(data_dir, root, contents)
-        cache.put_dataset(key, cached)
-    _store_data(report, cached)
-    return key
-
-
-def _load(data_dir: Path, root: Path, contents: dict | None) -> tuple:
-    try:
-        dataset, warnings = load_dataset(data_dir, root, contents)
-        return dataset, warnings, []
-    except DataError as exc:
-        return None, [], exc.problems
-
-
-def _store_data(report: Report, loaded: tuple) -> None:
+    contents = {path: read_capped(path) for path in (discover(data_dir) if data_dir.is_dir() else [])}
+    report.data_files = len(contents)
+    key = cache.dataset_key(contents, data_dir) if cache.enabled else ""
+    loaded = cache.get_dataset(key)
+    if loaded is None:
+        try:
+            dataset, warnings = load_dataset(data_dir, root, contents)
+            loaded = (dataset, warnings, [])
+        except DataError as exc:
+            loaded = (None, [], exc.problems)
+        cache.put_dataset(key, loaded)
     report.dataset, warnings, errors = loaded
     report.problems.extend(warnings or errors)
+    return key
 
 
 def _docs_listing(docs_dir: Path) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 import urllib.request
 from pathlib import Path
@@ -160,11 +159,9 @@ def test_every_variant_the_benchmark_builds_builds(tmp_path: Path, report: Path)
     plain = tmp_path / "plain"
     bench.make_plain(report, plain)
     noprint = tmp_path / "noprint"
-    shutil.copytree(plain, noprint, symlinks=True)
-    (noprint / "mkdocs.yml").write_text(bench.without_print_site((plain / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    bench.derive(plain, noprint, bench.without_print_site)
     nonav = tmp_path / "nonav"
-    shutil.copytree(noprint, nonav, symlinks=True)
-    (nonav / "mkdocs.yml").write_text(bench.short_nav((noprint / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    bench.derive(noprint, nonav, bench.short_nav)
     sites = {name: tmp_path / f"site-{name}" for name in ("full", "plain", "noprint", "nonav")}
     for name, cmd in (("full", bench.full_cmd(report, sites["full"])), ("plain", bench.plain_cmd(plain, sites["plain"])),
                       ("noprint", bench.plain_cmd(noprint, sites["noprint"])),

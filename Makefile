@@ -31,7 +31,7 @@ stats: $(STAMP)
 
 # The whole handbook as one PDF (cover, contents, page numbers), printed by headless chromium.
 pdf: build system-deps
-	$(PY) -m macros.pdf --site-dir site --out build/handbook.pdf
+	$(PY) -m macros.publish.pdf --site-dir site --out build/handbook.pdf
 
 # A second build to read from the file system (open site-offline/index.html): no server needed.
 offline: $(STAMP)

@@ -12,9 +12,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cache import CheckCache, enabled_by_env
-from .check import Report, run_check
-from .words import reading_minutes
+from .core.cache import CheckCache, enabled_by_env
+from .pages.check import Report, run_check
+from .pages.words import reading_minutes
 
 
 def _cache(args: argparse.Namespace) -> CheckCache:
@@ -26,18 +26,29 @@ def _print_problems(report: Report) -> None:
         print(problem, file=sys.stderr)
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
+def _checked(args: argparse.Namespace) -> Report:
+    """Every command opens the same way: the whole check, its problems on standard error, one per line."""
     report = run_check(args.project, cache=_cache(args))
     _print_problems(report)
-    seconds = time.perf_counter() - started
-    print(f"check: {report.data_files} data files, {len(report.pages)} pages, {len(report.errors)} errors, "
-          f"{len(report.warnings)} warnings in {seconds:.2f} s")
+    return report
+
+
+def _finish(report: Report, summary: str) -> int:
+    """Every command ends the same way: one summary line, exit 1 when the check found errors."""
+    print(summary)
     return 1 if report.errors else 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    report = _checked(args)
+    seconds = time.perf_counter() - started
+    return _finish(report, f"check: {report.data_files} data files, {len(report.pages)} pages, {len(report.errors)} "
+                           f"errors, {len(report.warnings)} warnings in {seconds:.2f} s")
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
-    report = run_check(args.project, cache=_cache(args))
+    report = _checked(args)
     ds = report.dataset
     speed = ds.handbook.reading_speed if ds else 200
     width = max([len(p.src) for p in report.pages] + [10])
@@ -52,22 +63,20 @@ def cmd_stats(args: argparse.Namespace) -> int:
           f"{(report.total_words / total_budget if total_budget else 0):>5.0%}")
     minutes = reading_minutes(report.total_words, speed)
     over = sum(1 for p in report.pages if p.over)
-    print(f"stats: {report.total_words} words in {len(report.pages)} pages, budget {total_budget}, "
-          f"{over} over budget, reading time ≈ {minutes:.0f} min at {speed} words/min")
-    return 1 if report.errors else 0
+    return _finish(report, f"stats: {report.total_words} words in {len(report.pages)} pages, budget {total_budget}, "
+                           f"{over} over budget, reading time ≈ {minutes:.0f} min at {speed} words/min")
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Every target's computed status with the inputs behind it, for a reviewer at the terminal."""
     from collections import Counter
 
-    from .fmt import format_ratio, format_value
-    from .status import Status, assess
+    from .core.fmt import format_ratio, format_value
+    from .core.status import Status, assess
 
-    report = run_check(args.project, cache=_cache(args))
+    report = _checked(args)
     ds = report.dataset
     if ds is None:
-        _print_problems(report)
         return 1
     hb = ds.handbook
     rows = [("id", "base", "latest", "target", "status", "achieved/yr", "needed/yr", "ratio")]
@@ -98,15 +107,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     summary = ", ".join(f"{counts[s]} {s.value.replace('_', ' ')}" for s in Status)
-    print(f"status: {sum(counts.values())} targets — {summary} (on track from ratio {format_ratio(hb.on_track_ratio)})")
-    return 1 if report.errors else 0
+    return _finish(report, f"status: {sum(counts.values())} targets — {summary} "
+                           f"(on track from ratio {format_ratio(hb.on_track_ratio)})")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     print("[1/2] check: data, macros, figure lint, word budgets", flush=True)
-    report = run_check(args.project, cache=_cache(args))
-    _print_problems(report)
+    report = _checked(args)
     if report.errors:
         print(f"build: stopped, {len(report.errors)} problems found; nothing was written")
         return 1
@@ -114,7 +122,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"[2/2] mkdocs build --strict → {site_dir}", flush=True)
     # MkDocs runs in this process (through the glue, the only module importing it), reusing the checked
     # data: a second interpreter would import everything and load data/ again while this one waits.
-    from .mkdocs_glue import CheckedPages, build_site
+    from .site.glue import CheckedPages, build_site
 
     checked = CheckedPages(report.rendered, report.use_directory_urls)
     dataset = report.dataset
@@ -159,14 +167,14 @@ def make_parser() -> argparse.ArgumentParser:
 def _publish_command(name: str):  # noqa: ANN202
     """A publish command imported when it runs: `check` and `build` need none of the release code."""
     def run(args: argparse.Namespace) -> int:
-        from . import publish
+        from .publish import pipeline as publish
 
         return getattr(publish, name)(args)
     return run
 
 
 def _add_publish_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """publish / rollback / releases / csp-hashes (macros/publish.py): the intranet release root."""
+    """publish / rollback / releases / csp-hashes (macros/publish/pipeline.py): the intranet release root."""
     cmd_publish, cmd_rollback, cmd_releases, cmd_csp_hashes = map(_publish_command, (
         "cmd_publish", "cmd_rollback", "cmd_releases", "cmd_csp_hashes"))
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from macros.pdf import launch_chromium, serve_directory
+from macros.publish.pdf import launch_chromium, serve_directory
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from macros import bench
-from macros.bench_browser import gzip_size, resolve, serve, transfer
-from macros.check import run_check
-from macros.gen_report import generate
+from macros.bench import run as bench
+from macros.bench.browser import gzip_size, resolve, serve, transfer
+from macros.bench.gen_report import generate
+from macros.pages.check import run_check
 
 
 @pytest.fixture(scope="module")

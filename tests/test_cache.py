@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from macros import cache as cache_module
-from macros import check
-from macros.cache import CACHE_DIR, CheckCache
-from macros.check import run_check
+from macros.core import cache as cache_module
+from macros.core.cache import CACHE_DIR, CheckCache
+from macros.pages import check
+from macros.pages.check import run_check
 
 from .conftest import run_macros
 
@@ -154,7 +154,7 @@ def test_the_data_loaded_is_the_data_hashed_even_if_a_file_changes_meanwhile(pro
 
 
 def test_an_oversized_data_file_is_read_no_further_than_the_limit(project_copy: Path, monkeypatch: pytest.MonkeyPatch):
-    from macros import yamlsafe
+    from macros.core import yamlsafe
 
     big = project_copy / "data" / "big.yaml"
     big.write_bytes(b"kind: sources\n" + b"# " + b"x" * (yamlsafe.MAX_BYTES + 10) + b"\n")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from macros.charts import STATUS_COLOURS, describe, line_chart, nice_ticks, sparkline
-from macros.model import Indicator, Origin, Target
-from macros.status import Status, assess
+from macros.core.model import Indicator, Origin, Target
+from macros.core.status import Status, assess
+from macros.pages.charts import STATUS_COLOURS, describe, line_chart, nice_ticks, sparkline
 
 SVG = "{http://www.w3.org/2000/svg}"
 

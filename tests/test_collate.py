@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.collate import sort_key, vi_sorted
+from macros.core.collate import sort_key, vi_sorted
 
 
 def test_letters_with_marks_follow_their_base_letter():

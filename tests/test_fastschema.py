@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from macros.fastschema import compile_schema
-from macros.load import _validator
-from macros.schema import SCHEMAS
+from macros.core.fastschema import compile_schema
+from macros.core.load import _validator
+from macros.core.schema import SCHEMAS
 
 INDICATORS = {"kind": "indicators", "indicators": [{
     "id": "grdp-growth", "name": "Tốc độ tăng trưởng", "unit": "%", "decimals": 1, "source": "cuc-thong-ke",

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from macros.fmt import NBSP, _format_babel, _format_fast, format_date, format_number, format_value
-from macros.model import PartialDate
+from macros.core.fmt import NBSP, _format_babel, _format_fast, format_date, format_number, format_value
+from macros.core.model import PartialDate
 
 
 @pytest.mark.parametrize(("value", "decimals", "expected"), [

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros import mkdocs_glue
-from macros.cache import digest
-from macros.check import run_check
-from macros.mkdocs_glue import CheckedPages, _State
-from macros.pages import PageSource
+from macros.core.cache import digest
+from macros.pages.check import run_check
+from macros.pages.render import PageSource
+from macros.site import glue as mkdocs_glue
+from macros.site.glue import CheckedPages, _State
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from macros.lint import lint_figures
-from macros.words import count_words
+from macros.pages.lint import lint_figures
+from macros.pages.words import count_words
 
 
 @pytest.mark.parametrize("text", [

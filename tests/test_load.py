@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.errors import DataError
-from macros.load import load_dataset
+from macros.core.errors import DataError
+from macros.core.load import load_dataset
 
 from .helpers import INDICATORS, write_project
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.release import current_id, list_releases, switch
+from macros.publish.release import current_id, list_releases, switch
 
 from .conftest import copy_project, run_macros
 from .nginx_server import DEPLOY, Nginx

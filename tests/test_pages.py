@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros.api import Macros, relative_url
-from macros.load import load_dataset
-from macros.pages import PageRenderer, PageSource, split_front_matter
+from macros.core.load import load_dataset
+from macros.pages.api import Macros, relative_url
+from macros.pages.render import PageRenderer, PageSource, split_front_matter
 
 from .helpers import INDICATORS, write_project
 
@@ -146,7 +146,7 @@ def test_huge_computed_figures_do_not_crash(tmp_path):
 
 
 def test_month_only_dates_are_cited_as_months():
-    from macros.model import Document, Origin, PartialDate
+    from macros.core.model import Document, Origin, PartialDate
 
     doc = Document(id="a", type="Kết luận", number="1-KL/TW", issuer="Bộ Chính trị", title="T",
                    origin=Origin("f", 1), date=PartialDate(2024, 11))

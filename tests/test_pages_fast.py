@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from macros.gen_report import generate
-from macros.load import load_dataset
-from macros.pages import PageRenderer, PageSource, discover_pages, read_page
+from macros.bench.gen_report import generate
+from macros.core.load import load_dataset
+from macros.pages.render import PageRenderer, PageSource, discover_pages, read_page
 
 
 @pytest.fixture(scope="module")

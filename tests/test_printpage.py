@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from macros.printpage import prefix_section_ids
+from macros.pages.printpage import prefix_section_ids
 
 
 def test_row_and_list_ids_are_prefixed_per_section():

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from mkdocs_print_site_plugin import urls
 
-from macros import mkdocs_hooks
-from macros.mkdocs_hooks import fix_href_links_one_pass
+from macros.site import hooks as mkdocs_hooks
+from macros.site.hooks import fix_href_links_one_pass
 
 ORIGINAL = getattr(urls.fix_href_links, "__wrapped__", urls.fix_href_links)
 

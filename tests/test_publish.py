@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.release import current_id, list_releases, locked
+from macros.publish.release import current_id, list_releases, locked
 
 from .conftest import copy_project, run_macros
 from .test_corpus import tree_digest
@@ -146,7 +146,7 @@ def test_the_leak_check_catches_what_the_build_would_leak_without_its_hooks(live
     """Take the hooks out of mkdocs.yml: the draft and the HTML comment are built, and the publish refuses them."""
     project = copy_project(tmp_path / "project")
     config = project / "mkdocs.yml"
-    config.write_text(re.sub(r"\nhooks:\n  - macros/mkdocs_hooks.py\n", "\n", config.read_text(encoding="utf-8")),
+    config.write_text(re.sub(r"\nhooks:\n  - macros/site/hooks.py\n", "\n", config.read_text(encoding="utf-8")),
                       encoding="utf-8")
     add_page(project, "zz-nhap.md", "---\ndraft: true\n---\n# Nháp\n")
     index = project / "docs" / "index.md"
@@ -257,7 +257,7 @@ def test_usage_mistakes_are_refused_before_anything_is_written(tmp_path):
 
 def test_releases_made_in_the_same_second_keep_their_order(tmp_path):
     """Names sort by commit within a second; the marker's clock decides, so rollback goes to the one made before."""
-    from macros.release import rollback, switch
+    from macros.publish.release import rollback, switch
 
     root = tmp_path / "root"
     for name, built_ns in (("20261125T120000Z-fffffff", 1), ("20261125T120000Z-0000000", 2),

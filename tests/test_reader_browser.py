@@ -25,9 +25,9 @@ from typing import Any
 
 import pytest
 
-from macros.fmt import format_value
-from macros.load import load_dataset
-from macros.pdf import PRINT_PAGE, count_pdf_pages, render_pdf
+from macros.core.fmt import format_value
+from macros.core.load import load_dataset
+from macros.publish.pdf import PRINT_PAGE, count_pdf_pages, render_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -580,7 +580,7 @@ def test_offline_build_searches_from_the_file_system(chromium: Any, offline_site
 
 
 def test_make_pdf_command_prints_the_built_site(built_site: Path, tmp_path: Path) -> None:
-    """`make pdf` runs `python -m macros.pdf`: it serves the site itself and reports the page count it wrote.
+    """`make pdf` runs `python -m macros.publish.pdf`: it serves the site itself and reports the page count it wrote.
 
     Run as its own process, as `make pdf` does: this session's browser already holds Playwright's loop.
     """
@@ -591,7 +591,7 @@ def test_make_pdf_command_prints_the_built_site(built_site: Path, tmp_path: Path
     root = Path(__file__).resolve().parent.parent
 
     def run(site: Path) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "macros.pdf", "--site-dir", str(site), "--out", str(out)],
+        return subprocess.run([sys.executable, "-m", "macros.publish.pdf", "--site-dir", str(site), "--out", str(out)],
                               cwd=root, capture_output=True, text=True, timeout=300, check=False)
 
     result = run(built_site)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from macros.model import Indicator, Origin, Target
-from macros.status import Status, assess, rate
+from macros.core.model import Indicator, Origin, Target
+from macros.core.status import Status, assess, rate
 
 ORIGIN = Origin("data/x.yaml", 1)
 

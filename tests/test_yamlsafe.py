@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from macros.yamlsafe import MAX_BYTES, load_yaml_text
+from macros.core.yamlsafe import MAX_BYTES, load_yaml_text
 
 
 def load(text: str | bytes):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import Problem
+from ..core.errors import Problem
 
 UNIT_WORDS = (
     "tỷ", "tỉ", "triệu", "nghìn", "ngàn", "đồng", "USD", "usd", "người", "đảng viên", "đại biểu", "hộ", "căn",

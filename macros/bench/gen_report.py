@@ -196,7 +196,7 @@ def generate(dest: Path, pages: int = 100, indicators: int = 1000, seed: int = 5
     if pages < len(SPECIAL_PAGES) + 1:
         raise ValueError(f"a generated report needs at least {len(SPECIAL_PAGES) + 1} pages")
     rng = random.Random(seed * 1_000_003 + pages * 7 + indicators)
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the macros package
     mkdocs_template = mkdocs_template or here.parent / "mkdocs.yml"
     macros_dir = macros_dir or here
     dest.mkdir(parents=True, exist_ok=True)
@@ -298,7 +298,7 @@ def generate(dest: Path, pages: int = 100, indicators: int = 1000, seed: int = 5
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m macros.gen_report", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m macros.bench.gen_report", description=__doc__.splitlines()[0])
     parser.add_argument("dest", type=Path)
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--indicators", type=int, default=1000)

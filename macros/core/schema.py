@@ -2,7 +2,7 @@
 
 Kept as data (JSON Schema, draft 2020-12) and checked by ``jsonschema`` rather than by hand-written
 checks, so the rules are in one readable place. Cross-references between files (a source id, a
-comparison indicator, a base year among the values) are checked afterwards in :mod:`macros.validate`.
+comparison indicator, a base year among the values) are checked afterwards in :mod:`macros.core.validate`.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ Pure Python (no MkDocs): the glue puts :func:`banner_fields` into ``config.extra
 
 from __future__ import annotations
 
-from .fmt import format_date
-from .model import Handbook
+from ..core.fmt import format_date
+from ..core.model import Handbook
 
 
 def css_string(text: str) -> str:

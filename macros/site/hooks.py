@@ -1,7 +1,7 @@
 """MkDocs hooks (mkdocs.yml ``hooks:``): keep drafts and editor notes out of the built site.
 
 MkDocs loads this file by path, not as part of the ``macros`` package, so it puts the project folder on
-``sys.path`` and hands over to the core (:mod:`macros.drafts`), which does not import MkDocs.
+``sys.path`` and hands over to the core (:mod:`macros.pages.drafts`), which does not import MkDocs.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 
-_PROJECT = str(Path(__file__).resolve().parent.parent)
+_PROJECT = str(Path(__file__).resolve().parents[2])
 if _PROJECT not in sys.path:
     sys.path.insert(0, _PROJECT)
 
-from macros.drafts import find_drafts, prune_nav, strip_html_comments  # noqa: E402
-from macros.printpage import prefix_section_ids  # noqa: E402
+from macros.pages.drafts import find_drafts, prune_nav, strip_html_comments  # noqa: E402
+from macros.pages.printpage import prefix_section_ids  # noqa: E402
 
 _drafts: set[str] = set()
 

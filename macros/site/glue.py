@@ -18,13 +18,13 @@ from typing import Any, NamedTuple
 
 from mkdocs.exceptions import PluginError
 
-from .api import MACRO_NAMES, Macros
-from .cache import digest
-from .errors import DataError, Problem
-from .load import load_dataset
-from .model import Dataset
-from .pages import PageRenderer, PageSource
-from .theme import PRINT_PAGE_CSS, banner_fields, print_page_css
+from ..core.cache import digest
+from ..core.errors import DataError, Problem
+from ..core.load import load_dataset
+from ..core.model import Dataset
+from ..pages.api import MACRO_NAMES, Macros
+from ..pages.render import PageRenderer, PageSource
+from ..pages.theme import PRINT_PAGE_CSS, banner_fields, print_page_css
 
 # Appended to Material's search worker so queries with or without Vietnamese diacritics find the same pages.
 SEARCH_FOLD_JS = Path(__file__).parent / "assets" / "search-fold.js"
@@ -140,7 +140,7 @@ def on_post_build(env: Any) -> None:
     workers = sorted((Path(env.conf["site_dir"]) / "assets" / "javascripts" / "workers").glob("search.*.js"))
     if len(workers) != 1:
         raise PluginError(f"expected one Material search worker, found {[w.name for w in workers]} — "
-                          "has Material changed its layout? See macros/assets/search-fold.js")
+                          "has Material changed its layout? See macros/site/assets/search-fold.js")
     worker = workers[0]
     code = worker.read_text(encoding="utf-8")
     if SEARCH_FOLD_MARK in code:

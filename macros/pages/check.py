@@ -6,16 +6,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import CheckCache, PageResult, code_key, digest
+from ..core.cache import CheckCache, PageResult, code_key, digest
+from ..core.errors import DataError, Problem, suggest
+from ..core.load import discover, display_path, load_dataset
+from ..core.model import Dataset
+from ..core.yamlsafe import read_capped
 from .drafts import find_drafts
-from .errors import DataError, Problem, suggest
 from .lint import lint_figures
-from .load import discover, display_path, load_dataset
-from .model import Dataset
 from .pagelint import lint_page
-from .pages import PageRenderer, PageSource, discover_pages, read_page
+from .render import PageRenderer, PageSource, discover_pages, read_page
 from .words import PageWords, count_words
-from .yamlsafe import read_capped
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 
@@ -164,7 +164,7 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     """Check a project folder; every problem is collected, none raised.
 
     ``cache`` (off unless given) reuses the results of an earlier run for inputs that are byte for byte
-    the same (:mod:`macros.cache`).
+    the same (:mod:`macros.core.cache`).
     """
     docs_dir = docs_dir or root / "docs"
     data_dir = data_dir or root / "data"

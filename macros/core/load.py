@@ -1,8 +1,8 @@
-"""Load every YAML file under ``data/`` into a checked :class:`~macros.model.Dataset`.
+"""Load every YAML file under ``data/`` into a checked :class:`~macros.core.model.Dataset`.
 
-Inputs → model: files are read safely (:mod:`macros.yamlsafe`), checked against their kind's schema
-(:mod:`macros.schema`), turned into model objects, then cross-checked (:mod:`macros.validate`). All
-problems of all files are gathered and raised together as one :class:`~macros.errors.DataError`.
+Inputs → model: files are read safely (:mod:`macros.core.yamlsafe`), checked against their kind's schema
+(:mod:`macros.core.schema`), turned into model objects, then cross-checked (:mod:`macros.core.validate`). All
+problems of all files are gathered and raised together as one :class:`~macros.core.errors.DataError`.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _is_integer(_checker: object, value: object) -> bool:
 
 @cache
 def _validator(kind: str) -> Draft202012Validator:
-    # Imported here: a valid file never needs jsonschema (macros.fastschema answers), and importing it
+    # Imported here: a valid file never needs jsonschema (macros.core.fastschema answers), and importing it
     # costs about 40 ms and 3 MB in every check and build.
     from jsonschema import Draft202012Validator, validators
 
@@ -78,7 +78,7 @@ def _schema_problems(doc: YamlDoc, kind: str) -> None:
 
     A line that loading already reported (a duplicate key, a number that is not finite) is not
     reported again: one cause, one line. A valid file (almost every file) is recognised by the
-    compiled check of :mod:`macros.fastschema`, several times faster than jsonschema; only a file it
+    compiled check of :mod:`macros.core.fastschema`, several times faster than jsonschema; only a file it
     refuses is walked by jsonschema for the errors.
     """
     fast = _fast_check(kind)
@@ -174,7 +174,7 @@ def display_path(path: Path, root: Path) -> str:
 def read_documents(data_dir: Path, root: Path, contents: Mapping[Path, bytes | OSError] | None = None) -> list[YamlDoc]:
     """Read and schema-check every data file; each document keeps its own problems.
 
-    ``contents`` maps files to bytes already read (:func:`~macros.yamlsafe.read_capped`); those files are
+    ``contents`` maps files to bytes already read (:func:`~macros.core.yamlsafe.read_capped`); those files are
     not read again, so what is loaded is exactly what the caller saw.
     """
     docs = []

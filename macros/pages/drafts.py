@@ -15,9 +15,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
-from .pages import discover_pages
-from .yamlsafe import load_yaml_text
+from ..core.errors import Problem
+from ..core.yamlsafe import load_yaml_text
+from .render import discover_pages
 
 # The same opening rule as MkDocs' front matter (mkdocs.utils.meta) and pages.split_front_matter.
 _FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)

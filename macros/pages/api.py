@@ -1,7 +1,7 @@
 """The macros editors call in pages, as plain Python bound to a dataset and a page.
 
 Nothing here knows about MkDocs or Jinja: a macro takes arguments, checks them against the data, and
-returns safe HTML (every data value escaped). A bad argument raises :class:`~macros.errors.MacroError`
+returns safe HTML (every data value escaped). A bad argument raises :class:`~macros.core.errors.MacroError`
 naming the call; the page renderer adds the page and line. Any front end (mkdocs-macros today, another
 tomorrow) registers :meth:`Macros.functions` under these names.
 """
@@ -15,13 +15,13 @@ from collections.abc import Callable
 from functools import lru_cache, wraps
 from typing import Any
 
+from ..core.collate import vi_sorted
+from ..core.errors import MacroError, suggest
+from ..core.fmt import attach_unit, format_date, format_number, format_ratio, format_value
+from ..core.model import Dataset, Document, Indicator, Source
+from ..core.status import STATUS_LABELS, STATUS_SYMBOLS, Assessment, Status, assess
 from . import html as h
 from .charts import line_chart, sparkline
-from .collate import vi_sorted
-from .errors import MacroError, suggest
-from .fmt import attach_unit, format_date, format_number, format_ratio, format_value
-from .model import Dataset, Document, Indicator, Source
-from .status import STATUS_LABELS, STATUS_SYMBOLS, Assessment, Status, assess
 
 ILLUSTRATIVE = "minh hoạ"
 ILLUSTRATIVE_NOTE = "Số liệu minh hoạ, không phải số liệu chính thức"

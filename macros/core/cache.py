@@ -33,7 +33,7 @@ from typing import Any
 
 CACHE_DIR = ".handbook_cache"
 FORMAT = 1
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]
 _code_key: str | None = None
 
 
@@ -139,7 +139,7 @@ class CheckCache:
             tag = self.folder / "CACHEDIR.TAG"
             if not tag.exists():
                 tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
-                               "# The handbook's check cache (macros/cache.py); safe to delete.\n", encoding="utf-8")
+                               "# The handbook's check cache (macros/core/cache.py); safe to delete.\n", encoding="utf-8")
                 (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
             with os.fdopen(fd, "wb") as handle:

@@ -144,7 +144,7 @@ def _search_latency(browser, site: Path, pages: int, say: Callable[[str], None],
 @contextmanager
 def _worker_without_fold(site: Path) -> Iterator[None]:
     """Material's search worker as it ships, for the time of the block: the handbook's fold cut off."""
-    from .mkdocs_glue import SEARCH_FOLD_MARK
+    from ..site.glue import SEARCH_FOLD_MARK
 
     workers = list((site / "assets" / "javascripts" / "workers").glob("search.*.js"))
     saved = {w: w.read_bytes() for w in workers}

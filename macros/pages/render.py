@@ -21,10 +21,10 @@ import jinja2.utils
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..core.errors import MacroError, Problem, decode_utf8, suggest
+from ..core.load import display_path
+from ..core.model import Dataset
 from .api import MACRO_NAMES, Macros
-from .errors import MacroError, Problem, decode_utf8, suggest
-from .load import display_path
-from .model import Dataset
 
 # The same rule as MkDocs' front matter (mkdocs.utils.meta), so line numbers agree with the build.
 _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)

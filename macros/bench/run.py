@@ -6,11 +6,11 @@ Every figure is a ratio or sits beside a reference measured in the same run, on 
   ``check`` of data and pages, then ``mkdocs build --strict`` with mkdocs-macros and our glue) against
   the same pages built by plain MkDocs + Material from Markdown with the figures already substituted
   (the core renders each page once, beforehand; the copy's ``mkdocs.yml`` has no macros plugin);
-* **growth** — generated reports (:mod:`macros.gen_report`) of 10/100/1,000 pages with 100/1,000/10,000
+* **growth** — generated reports (:mod:`macros.bench.gen_report`) of 10/100/1,000 pages with 100/1,000/10,000
   indicators: full and plain build time, ``check`` time, peak RSS, size of the site and of the search
   index;
 * **reader side** — first-visit transfer of the home page (gzip bytes) and search latency in headless
-  Chromium at 1,000 pages (:mod:`macros.bench_browser`).
+  Chromium at 1,000 pages (:mod:`macros.bench.browser`).
 
 Each measured command is a child process of its own; wall time is taken around it and peak memory is
 the larger of the child's own ``ru_maxrss`` (from ``wait4``: the largest single process of its tree)
@@ -42,7 +42,7 @@ import yaml
 
 from .gen_report import Size, generate, load_mkdocs_yml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SIZES = (Size(10, 100), Size(100, 1000), Size(1000, 10000))
 ENV = {"NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
 
@@ -283,9 +283,9 @@ from pathlib import Path
 PluginError = __import__("mkdocs.exceptions", fromlist=["PluginError"]).PluginError  # the hook file is MkDocs'
 
 sys.path.insert(0, MACROS_PARENT)
-from macros.cache import digest  # noqa: E402
-from macros.check import run_check  # noqa: E402
-from macros.pages import PageRenderer, PageSource  # noqa: E402
+from macros.core.cache import digest  # noqa: E402
+from macros.pages.check import run_check  # noqa: E402
+from macros.pages.render import PageRenderer, PageSource  # noqa: E402
 
 _state = {}
 
@@ -333,9 +333,9 @@ def make_plain(project: Path, dest: Path) -> int:
     Returns the number of pages. Fails loudly if any page does not render: the benchmark compares builds
     that succeed.
     """
-    from .load import load_dataset
-    from .pages import PageRenderer, discover_pages, read_page
-    from .theme import banner_fields
+    from ..core.load import load_dataset
+    from ..pages.render import PageRenderer, discover_pages, read_page
+    from ..pages.theme import banner_fields
 
     docs = project / "docs"
     dataset, _ = load_dataset(project / "data", project)
@@ -720,7 +720,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench.results["overhead"] = overhead(bench)
         bench.results["growth"] = [growth(bench, size) for size in sizes]
         if not args.no_browser:
-            from .bench_browser import reader_side
+            from .browser import reader_side
 
             sites = {}
             if not args.no_overhead:

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problem, ReleaseError
+from ..core.errors import Problem, ReleaseError
 
 MARKER = "release.json"
 SHARED = "shared"

@@ -1,4 +1,4 @@
-"""Print the built handbook to PDF with headless Chromium: ``python -m macros.pdf`` (``make pdf``).
+"""Print the built handbook to PDF with headless Chromium: ``python -m macros.publish.pdf`` (``make pdf``).
 
 The printable page (mkdocs-print-site-plugin, all sections in reading order behind a cover and a table
 of contents) is served from the built site on 127.0.0.1 and printed by Debian's ``chromium`` through
@@ -105,7 +105,7 @@ def print_site(site_dir: Path, out: Path) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m macros.pdf", description="Print the built handbook to PDF.")
+    parser = argparse.ArgumentParser(prog="python -m macros.publish.pdf", description="Print the built handbook to PDF.")
     parser.add_argument("--site-dir", type=Path, default=Path("site"), help="the built site (default: site/)")
     parser.add_argument("--out", type=Path, default=Path("build/handbook.pdf"), help="PDF to write")
     args = parser.parse_args(argv)

@@ -5,7 +5,7 @@ which costs seconds for 10,000 indicators. Almost every file is valid, so :func:
 turns a schema into plain nested Python closures that only answer "valid or not". A valid document
 is done; an invalid one goes to ``jsonschema`` as before, which finds and words the problems. The
 closures implement the keywords our schemas use with the semantics of the validator in
-:mod:`macros.load` (``true`` is not a number, ``1.0`` is not an integer, ``pattern`` searches); a
+:mod:`macros.core.load` (``true`` is not a number, ``1.0`` is not an integer, ``pattern`` searches); a
 schema with any other keyword, or an ``enum`` or ``const`` that is not text, is not compiled
 (``None``) and always goes to ``jsonschema``.
 """
@@ -29,7 +29,7 @@ def _is_number(v: Any) -> bool:
 
 _TYPES: dict[str, Check] = {
     "string": lambda v: isinstance(v, str),
-    # As macros.load's validator: 2025.0 is not a whole number there (a year written 2025.0 is a typo).
+    # As macros.core.load's validator: 2025.0 is not a whole number there (a year written 2025.0 is a typo).
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "number": _is_number,
     "boolean": lambda v: isinstance(v, bool),

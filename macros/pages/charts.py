@@ -5,7 +5,7 @@ Why a small hand-written builder rather than a charting library: the handbook ne
 emit its tooltips script from a CDN unless disabled, styles through its own CSS and adds a dependency
 (and lxml-free SVG quirks) for two drawings; matplotlib is heavy and renders text as paths, which screen
 readers and search cannot read. Here every label is real text in Vietnamese number format (from
-:mod:`macros.fmt`), the SVG scales with its container, and the output is byte-for-byte reproducible.
+:mod:`macros.core.fmt`), the SVG scales with its container, and the output is byte-for-byte reproducible.
 
 Accessibility: each SVG is ``role="img"`` with a ``<title>`` and a ``<desc>`` that state every number, and
 the caller puts the same numbers in a table beside it. Black and white: the status is also a symbol and
@@ -17,10 +17,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..core.fmt import format_number, format_value
+from ..core.model import Indicator
+from ..core.status import STATUS_LABELS, STATUS_SYMBOLS, Assessment, Status
 from . import html as h
-from .fmt import format_number, format_value
-from .model import Indicator
-from .status import STATUS_LABELS, STATUS_SYMBOLS, Assessment, Status
 
 # Colours chosen for contrast ≥ 4.5:1 on white (WCAG AA for text), distinct also to colour-blind readers
 # through the symbol that always accompanies them.

@@ -1,7 +1,7 @@
 """``publish``, ``rollback``, ``releases``: put a checked build live on the intranet's web server, or take it back.
 
 A publish builds into a new release folder, runs every check on what was built, precompresses it, and only
-then switches ``DIR/current`` (see :mod:`macros.release`). A failure at any step removes the partial release
+then switches ``DIR/current`` (see :mod:`macros.publish.release`). A failure at any step removes the partial release
 and leaves ``current`` and the files it points to exactly as they were. Progress is one line per step; the
 run ends with a one-line summary. Nothing here imports MkDocs (the build runs in a subprocess).
 """
@@ -23,10 +23,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .api import page_url
-from .check import run_check
-from .drafts import find_drafts
-from .errors import HandbookError, Problem, ReleaseError
+from ..core.errors import HandbookError, Problem, ReleaseError
+from ..pages.api import page_url
+from ..pages.check import run_check
+from ..pages.drafts import find_drafts
 from .release import (
     MARKER,
     current_id,

@@ -2,7 +2,7 @@
 
 ``check`` runs them on every page, so an editor learns about ``[x](../../../etc/passwd)`` or a pasted
 ``<script>`` with its line before any build, in the same ``FILE:LINE: KEY: … — …`` form. The publish step
-checks the built HTML again (:mod:`macros.sitecheck`); this is the early, source-located half.
+checks the built HTML again (:mod:`macros.publish.sitecheck`); this is the early, source-located half.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import posixpath
 import re
 from pathlib import Path
 
+from ..core.errors import Problem
 from .drafts import front_matter_problems
-from .errors import Problem
-from .pages import PageSource
+from .render import PageSource
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")

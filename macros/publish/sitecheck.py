@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import Problem
+from ..core.errors import Problem
 
 # Resource-loading (tag, attribute) pairs: what the browser fetches by itself when it shows the page.
 _LOADS = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("video", "src"),
@@ -139,7 +139,7 @@ class Site:
                 path = unquote(parts.path)
                 if not path:
                     if parts.fragment and parts.fragment not in page.ids:
-                        # The print page's row anchors are prefixed by the build (macros/printpage.py), so a
+                        # The print page's row anchors are prefixed by the build (macros/pages/printpage.py), so a
                         # dangling anchor there is as much an error as anywhere else.
                         problems.append(self.problem(rel, line, "(link)", f'anchor "#{parts.fragment}" is not on this page',
                                                      "check the heading's id or the anchor's spelling"))

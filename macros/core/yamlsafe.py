@@ -2,7 +2,7 @@
 
 Editors' YAML is hostile until proven otherwise: a duplicate key silently overwrites data, a tab breaks
 indentation, a ``!!python/...`` tag or an alias bomb attacks the machine, a BOM or a stray Latin-1 byte
-corrupts text. This module turns each of those into a :class:`~macros.errors.Problem` with its line,
+corrupts text. This module turns each of those into a :class:`~macros.core.errors.Problem` with its line,
 within bounded time and memory (the file size is capped before parsing; aliases, nesting depth and node
 count are checked on each parser event, before anything is built from it), and returns plain data plus
 a map from each value's path to its line. Each file is parsed once: its events are checked and built

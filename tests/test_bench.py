@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.bench import run as bench
+from macros.bench import measure, variants
+from macros.bench import report as bench_report
 from macros.bench.browser import gzip_size, resolve, serve, transfer
 from macros.bench.gen_report import generate
 from macros.pages.check import run_check
@@ -40,7 +41,7 @@ def test_generator_refuses_too_few_pages(tmp_path: Path):
 
 
 def test_plain_copy_has_figures_substituted_and_no_macros_plugin(tmp_path: Path, report: Path):
-    pages = bench.make_plain(report, tmp_path / "plain")
+    pages = variants.make_plain(report, tmp_path / "plain")
     assert pages == 12
     texts = [p.read_text() for p in (tmp_path / "plain" / "docs").rglob("*.md")]
     assert len(texts) == 12 and not any("{{" in t for t in texts)
@@ -51,25 +52,25 @@ def test_plain_copy_has_figures_substituted_and_no_macros_plugin(tmp_path: Path,
 
 
 def test_measure_reports_wall_time_peak_memory_and_exit_code():
-    run = bench.measure([sys.executable, "-c", "x = bytearray(80 * 1024 * 1024); import time; time.sleep(0.2)"])
+    run = measure.measure([sys.executable, "-c", "x = bytearray(80 * 1024 * 1024); import time; time.sleep(0.2)"])
     assert run.returncode == 0
     assert run.wall >= 0.2
     assert run.rss_mb >= 80
-    assert bench.measure([sys.executable, "-c", "raise SystemExit(3)"]).returncode == 3
+    assert measure.measure([sys.executable, "-c", "raise SystemExit(3)"]).returncode == 3
 
 
 def test_measure_counts_the_whole_process_tree():
     child = "import time; x = bytearray(60 * 1024 * 1024); time.sleep(0.6)"
     parent = (f"import subprocess, sys; x = bytearray(60 * 1024 * 1024); "
               f"subprocess.run([sys.executable, '-c', {child!r}])")
-    run = bench.measure([sys.executable, "-c", parent])
+    run = measure.measure([sys.executable, "-c", parent])
     assert run.rss_mb >= 120  # both processes' 60 MB at once, not the larger one alone
 
 
 def test_series_min_median_and_ratio():
-    s = bench.Series("x", [bench.Run(3.0, 10, 0), bench.Run(1.0, 30, 0), bench.Run(2.0, 20, 0)])
+    s = measure.Series("x", [measure.Run(3.0, 10, 0), measure.Run(1.0, 30, 0), measure.Run(2.0, 20, 0)])
     assert (s.wall_min, s.wall_med, s.rss_max) == (1.0, 2.0, 30)
-    assert bench.ratio(3, 2) == 1.5
+    assert measure.ratio(3, 2) == 1.5
 
 
 def _fake_results() -> dict:
@@ -96,7 +97,7 @@ def _fake_results() -> dict:
 
 def test_table_and_summary_line():
     results = _fake_results()
-    lines = bench.format_table(results)
+    lines = bench_report.format_table(results)
     assert lines[0].startswith("machine: 2 cores, 23.5 GiB")
     assert any(line.startswith("ratio full/plain") for line in lines)
     assert any(re.match(r"full, cache filled\s+3\.15\s+3\.20\s+104", line) for line in lines)
@@ -107,7 +108,7 @@ def test_table_and_summary_line():
     # the print page's share, then the navigation's: (30 - 12) / 55
     assert any(re.search(r"1000p/10000i\s+55\.00\s+30\.00\s+45%.*\s12\.00\s+33%\s+50\.0\s+1$", line) for line in lines)
     assert any(re.search(r"1000p/10000i\s+0\.80/0\.90\s+0\.40/0\.50\s+0\.45/0\.50\s+5\.00/5\.10", line) for line in lines)
-    summary = bench.summary(results)
+    summary = bench_report.summary(results)
     assert re.fullmatch(r"overhead_ratio=\d+\.\d\d check_10k_s=\d+\.\d\d build_1000_rss_mb=\d+", summary)
     assert summary == "overhead_ratio=1.10 check_10k_s=0.80 build_1000_rss_mb=400"
 
@@ -135,7 +136,7 @@ def test_serve_on_loopback_records_requests(tmp_path: Path):
 
 
 def test_goals_say_met_or_not_with_the_measured_value():
-    lines = bench.goals(_fake_results())
+    lines = bench_report.goals(_fake_results())
     assert "[met] overhead ≤ 1.10×: wall 1.10×" in lines[0]
     assert "[met] check of 10,000 indicators < 1 s, from scratch: 0.80 s" in lines[1]
     assert "[met] check of 10,000 indicators < 1 s, again with the cache: 0.40 s unchanged, 0.45 s after" in lines[2]
@@ -143,13 +144,13 @@ def test_goals_say_met_or_not_with_the_measured_value():
     assert any("[met] search < 100 ms at 1000 pages: median 30 ms" in line for line in lines)
     results = _fake_results()
     results["overhead"]["wall_ratio"] = 1.3
-    assert bench.goals(results)[0].startswith("  [NOT met] overhead")
+    assert bench_report.goals(results)[0].startswith("  [NOT met] overhead")
 
 
 def test_macros_only_config_turns_the_plugin_on_with_an_empty_module():
-    config = bench.macros_only_config(bench.plain_config((bench.ROOT / "mkdocs.yml").read_text(encoding="utf-8")))
-    assert f"module_name: {bench.EMPTY_MODULE}" in config and "search" in config
-    assert config.index("- print-site:") > config.index(bench.EMPTY_MODULE)  # print-site must stay the last plugin
+    config = variants.macros_only_config(variants.plain_config((measure.ROOT / "mkdocs.yml").read_text(encoding="utf-8")))
+    assert f"module_name: {variants.EMPTY_MODULE}" in config and "search" in config
+    assert config.index("- print-site:") > config.index(variants.EMPTY_MODULE)  # print-site must stay the last plugin
 
 
 @pytest.mark.build
@@ -157,16 +158,16 @@ def test_every_variant_the_benchmark_builds_builds(tmp_path: Path, report: Path)
     """The generated report full, its plain copy, and the plain copy without the print page all build:
     the benchmark compares builds that succeed (a theme file missing from the copies once broke it)."""
     plain = tmp_path / "plain"
-    bench.make_plain(report, plain)
+    variants.make_plain(report, plain)
     noprint = tmp_path / "noprint"
-    bench.derive(plain, noprint, bench.without_print_site)
+    variants.derive(plain, noprint, variants.without_print_site)
     nonav = tmp_path / "nonav"
-    bench.derive(noprint, nonav, bench.short_nav)
+    variants.derive(noprint, nonav, variants.short_nav)
     sites = {name: tmp_path / f"site-{name}" for name in ("full", "plain", "noprint", "nonav")}
-    for name, cmd in (("full", bench.full_cmd(report, sites["full"])), ("plain", bench.plain_cmd(plain, sites["plain"])),
-                      ("noprint", bench.plain_cmd(noprint, sites["noprint"])),
-                      ("nonav", bench.plain_cmd(nonav, sites["nonav"]))):
-        run = bench.measure(cmd, cwd=report, log=tmp_path / f"{name}.log")
+    for name, cmd in (("full", variants.full_cmd(report, sites["full"])), ("plain", variants.plain_cmd(plain, sites["plain"])),
+                      ("noprint", variants.plain_cmd(noprint, sites["noprint"])),
+                      ("nonav", variants.plain_cmd(nonav, sites["nonav"]))):
+        run = measure.measure(cmd, cwd=report, log=tmp_path / f"{name}.log")
         assert run.returncode == 0, (tmp_path / f"{name}.log").read_text()[-2000:]
     pages = {name: {p.relative_to(site) for p in site.rglob("*.html")} for name, site in sites.items()}
     assert pages["full"] == pages["plain"]

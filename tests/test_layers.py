@@ -77,6 +77,12 @@ def test_layer_imports_only_the_layers_below_it(layer: str):
     assert offenders == []
 
 
+def test_no_module_is_over_600_lines():
+    long = [f"{p.relative_to(ROOT)}: {n}" for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 600]
+    assert long == []
+
+
 def test_importing_core_and_pages_loads_no_site_generator():
     """What the statements say, checked at run time too: a lazy import inside a function counts when it runs."""
     names = [".".join(p.relative_to(ROOT).with_suffix("").parts) for layer in ("core", "pages")

@@ -7,8 +7,26 @@ Code collects problems instead of stopping at the first, then raises them togeth
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+# C0 and C1 control characters (and DEL), bidirectional overrides: never written raw to an editor's terminal,
+# where ESC starts a control sequence and CR overwrites the line, so a message always reads as it was written.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``), tabs and newlines as spaces."""
+    text = text.replace("\t", " ").replace("\n", " ")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                        text)
+
+
+def universal_newlines(text: str) -> str:
+    """CRLF and lone CR as LF: the rule MkDocs reads pages by (Python's universal newlines), so a page saved
+    on an old Mac or with mixed endings has the same lines, front matter and drafts for every reader of it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 @dataclass(frozen=True, order=True)
@@ -23,9 +41,9 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.line}: {self.key}: {self.message}"
+        text = f"{printable(self.file)}:{self.line}: {printable(self.key)}: {printable(self.message)}"
         if self.hint:
-            text += f" — {self.hint}"
+            text += f" — {printable(self.hint)}"
         if self.severity == "warning":
             text += " (warning)"
         return text

@@ -218,6 +218,8 @@ def _handbook(doc: YamlDoc) -> Handbook:
         indicators_page=d["pages"]["indicators"], documents_page=d["pages"]["documents"],
         method_page=d["pages"].get("method"), origin=_origin(doc, ()),
         short_title=d.get("short_title"), congress=d.get("congress"), reading_speed=d.get("reading_speed", 200),
+        **{key: d.get("limits", {})[key] for key in ("page_seconds", "page_memory_mb", "check_seconds")
+           if key in d.get("limits", {})},
     )
 
 

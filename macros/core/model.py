@@ -160,6 +160,9 @@ class Handbook:
     congress: str | None = None
     reading_speed: int = 200
     method_page: str | None = None
+    page_seconds: float = 20.0  # limits: far above what a real page takes (well under a second)
+    page_memory_mb: int = 512
+    check_seconds: float = 900.0
 
 
 @dataclass

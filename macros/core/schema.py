@@ -15,13 +15,13 @@ UNITS: tuple[str, ...] = (
     "đơn vị", "điểm",
 )
 
-ID = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64}
+ID = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*\Z", "maxLength": 64}
 TEXT = {"type": "string", "minLength": 1, "maxLength": 2000}
 SHORT_TEXT = {"type": "string", "minLength": 1, "maxLength": 300}
 YEAR = {"type": "integer", "minimum": 1900, "maximum": 2100}
 # A date as editors know it: a year, a month or a day (a document whose day is not known stays honest).
-DATE = {"type": "string", "pattern": r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"}
-URL = {"type": "string", "pattern": r"^https?://[^\s]+$", "maxLength": 500}
+DATE = {"type": "string", "pattern": r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?\Z"}
+URL = {"type": "string", "pattern": r"^https?://[^\s]+\Z", "maxLength": 500}
 NUMBER = {"type": "number", "minimum": -1e15, "maximum": 1e15}
 VALUE = {"oneOf": [NUMBER, {"type": "array", "items": NUMBER, "minItems": 2, "maxItems": 2}]}
 
@@ -52,7 +52,7 @@ INDICATOR = _object({
     "source": ID,
     "illustrative": {"type": "boolean"},
     "note": TEXT,
-    "values": {"type": "object", "propertyNames": {"pattern": r"^(19|20)\d\d$"},
+    "values": {"type": "object", "propertyNames": {"pattern": r"^(19|20)\d\d\Z"},
                "additionalProperties": VALUE, "minProperties": 1},
     "target": TARGET,
     "compare": ID,
@@ -94,16 +94,22 @@ HANDBOOK = _object({
     "reading_speed": {"type": "integer", "minimum": 50, "maximum": 1000},
     "budgets": _object({
         "total": {"type": "integer", "minimum": 1},
-        "pages": {"type": "object", "propertyNames": {"pattern": r"^[^\s]+\.md$"},
+        "pages": {"type": "object", "propertyNames": {"pattern": r"^[^\s]+\.md\Z"},
                   "additionalProperties": {"type": "integer", "minimum": 1}},
     }, ["total", "pages"]),
     "status_method": _object({
         "on_track_ratio": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
         "min_points": {"type": "integer", "minimum": 2, "maximum": 10},
     }, ["on_track_ratio", "min_points"]),
-    "pages": _object({"indicators": {"type": "string", "pattern": r"\.md$"},
-                      "documents": {"type": "string", "pattern": r"\.md$"},
-                      "method": {"type": "string", "pattern": r"\.md$"}}, ["indicators", "documents"]),
+    # Bounds on work an editor's page can cause (macros.core.limits); the defaults are far above a real report.
+    "limits": _object({
+        "page_seconds": {"type": "number", "exclusiveMinimum": 0, "maximum": 3600},
+        "page_memory_mb": {"type": "integer", "minimum": 16, "maximum": 16384},
+        "check_seconds": {"type": "number", "exclusiveMinimum": 0, "maximum": 86400},
+    }, []),
+    "pages": _object({"indicators": {"type": "string", "pattern": r"\.md\Z"},
+                      "documents": {"type": "string", "pattern": r"\.md\Z"},
+                      "method": {"type": "string", "pattern": r"\.md\Z"}}, ["indicators", "documents"]),
 }, ["kind", "title", "organisation", "status", "circulation", "version", "date", "budgets", "status_method",
     "pages"])
 

@@ -11,13 +11,17 @@ from ..core.errors import DataError, Problem, suggest
 from ..core.load import discover, display_path, load_dataset
 from ..core.model import Dataset
 from ..core.yamlsafe import read_capped
+from .docsfiles import docs_tree_problems, walk_docs
 from .drafts import find_drafts
+from .htmllint import lint_html
 from .lint import lint_figures
 from .pagelint import lint_page
 from .render import PageRenderer, PageSource, discover_pages, read_page
+from .scan import blank_spans, fenced
 from .words import PageWords, count_words
 
-_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+_CODE = re.compile(r"`+[^`\n]*`+")  # inline code, on one line (linear)
+_HEADING = re.compile(r"^#[ \t]+(.+)$", re.M)  # linear; the closing #s are stripped after
 
 
 @dataclass
@@ -52,7 +56,7 @@ def page_title(page: PageSource) -> str:
     if isinstance(title, str):
         return title
     match = _HEADING.search(page.body)
-    return match.group(1) if match else page.src
+    return (match.group(1).rstrip(" \t#").strip() or match.group(1).strip()) if match else page.src
 
 
 # The macros that write the anchors figures, badges and citations link to, by the page setting naming their page.
@@ -122,8 +126,11 @@ def _check_page(page: PageSource, docs_dir: Path, drafts: set[str], budgets: dic
     if renderer is not None:
         text, render_problems = renderer.render(page)
         problems += render_problems
-        if text is not None and not render_problems:
-            rendered = (digest(page.body), text)
+        if text is not None:
+            markup = _markup_problems(page, text)
+            problems += markup
+            if not render_problems and not markup:
+                rendered = (digest(page.body), text)
     return PageResult(key, problems, words, rendered)
 
 
@@ -150,13 +157,30 @@ def _load_data(report: Report, data_dir: Path, root: Path, cache: CheckCache) ->
 
 
 def _docs_listing(docs_dir: Path) -> list[str]:
-    """Every path under docs/ with what it is now (a link may name any of them; a symlink counts as what it
-    points at, a dangling one as missing)."""
-    entries = []
-    for path in sorted(docs_dir.rglob("*")):
-        kind = "f" if path.is_file() else "d" if path.is_dir() else "-"
-        entries.append(f"{kind} {path.relative_to(docs_dir).as_posix()}")
-    return entries
+    """Every path under docs/ with what it is now (a link may name any of them), links not followed."""
+    return [f"{kind} {path.relative_to(docs_dir).as_posix()}" for path, kind in walk_docs(docs_dir)]
+
+
+def _markup_problems(page: PageSource, text: str) -> list[Problem]:
+    """Active or off-site markup in what the page became after Jinja (code spans and blocks are text)."""
+    if "<" not in text:
+        return []
+    prose = blank_spans(text, fenced(text))
+    prose = _CODE.sub(lambda m: " " * len(m.group()), prose)
+    findings = lint_html(prose)
+    if not findings:
+        return []
+    same_lines = text.count("\n") == page.body.count("\n")
+    source_lines = page.body.split("\n")
+    rendered_lines = text.split("\n")
+    problems = []
+    for f in findings:
+        line = f.line
+        if not same_lines:  # a macro wrote several lines: find the rendered line in the source, if it stands there
+            shown = rendered_lines[f.line - 1].strip() if f.line - 1 < len(rendered_lines) else ""
+            line = next((i for i, s in enumerate(source_lines, start=1) if shown and shown in s), f.line)
+        problems.append(Problem(page.display, line + page.offset, f.key, f.message, f.hint))
+    return problems
 
 
 def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = None,
@@ -172,6 +196,7 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     report = Report(use_directory_urls=use_directory_urls)
     data_key = _load_data(report, data_dir, root, cache)
     report.problems.extend(_stray_files(data_dir, root))
+    report.problems.extend(docs_tree_problems(docs_dir, root))
     renderer = PageRenderer(report.dataset, use_directory_urls) if report.dataset else None
     docs_display = docs_dir.resolve().relative_to(root.resolve()).as_posix() if docs_dir.resolve().is_relative_to(
         root.resolve()) else docs_dir.as_posix()

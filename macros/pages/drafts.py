@@ -15,13 +15,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import Problem
+from ..core.errors import Problem, universal_newlines
 from ..core.yamlsafe import load_yaml_text
 from .render import discover_pages
+from .scan import delimited, replace_spans
 
 # The same opening rule as MkDocs' front matter (mkdocs.utils.meta) and pages.split_front_matter.
 _FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def front_matter_problems(text: str, display: str) -> tuple[dict[str, Any], list[Problem]]:
@@ -59,7 +59,7 @@ def find_drafts(docs_dir: Path, root: Path) -> tuple[set[str], list[Problem]]:
             text = path.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue  # reported by `check` with its line; the build fails on it anyway
-        meta, found = front_matter_problems(text.replace("\r\n", "\n"), display)
+        meta, found = front_matter_problems(universal_newlines(text), display)
         problems.extend(found)
         if meta.get("draft") is True:
             drafts.add(src)
@@ -90,4 +90,4 @@ def prune_nav(nav: Any, drafts: set[str]) -> Any:
 
 def strip_html_comments(html: str) -> str:
     """Remove editors' ``<!-- … -->`` notes from a page's HTML (comments in code are escaped, so kept)."""
-    return _HTML_COMMENT.sub("", html)
+    return replace_spans(html, delimited(html, "<!--", "-->"), "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..core.errors import Problem
+from .scan import DELIMITED, blank_spans, delimited, fenced
 
 UNIT_WORDS = (
     "tỷ", "tỉ", "triệu", "nghìn", "ngàn", "đồng", "USD", "usd", "người", "đảng viên", "đại biểu", "hộ", "căn",
@@ -20,18 +21,17 @@ UNIT_WORDS = (
     "chỉ tiêu", "cán bộ", "chi bộ", "đảng bộ", "phần trăm",
 )
 
-_BLANK_PATTERNS = [
-    re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M),  # fenced code
-    re.compile(r"\{\{.*?\}\}", re.S),  # Jinja expressions: macros
-    re.compile(r"\{%.*?%\}", re.S),
-    re.compile(r"\{#.*?#\}", re.S),
-    re.compile(r"<!--.*?-->", re.S),
+# Line patterns, each linear: a negated class also excludes its own opening character, so a scan that
+# finds no closing stops at the next opening instead of running to the end of the line from every one.
+LINE_PATTERNS = [
     re.compile(r"`[^`\n]+`"),  # inline code
-    re.compile(r"<[^>\n]+>"),  # HTML tags and their attributes
-    re.compile(r"\]\([^)\n]*\)"),  # link targets
-    re.compile(r"^\s*\[(?!\^)[^\]]+\]:\s*\S+.*$", re.MULTILINE),  # reference definitions (footnotes are prose)
-    re.compile(r"\{:?[^}\n]*\}"),  # attribute lists
-    re.compile(r"\d+(?:/\d{4})?[-/][A-ZĐ][A-ZĐa-zđ0-9]*(?:[/-][A-ZĐa-zđ0-9]+)*"),  # document numbers
+    re.compile(r"<[^<>\n]+>"),  # HTML tags and their attributes
+    re.compile(r"\]\([^()\]\n]*\)"),  # link targets
+    re.compile(r"^[ \t]*\[(?!\^)[^\[\]\n]+\]:[ \t]*\S+.*$", re.MULTILINE),  # reference definitions (footnotes are prose)
+    re.compile(r"\{:?[^{}\n]*\}"),  # attribute lists
+]
+_BLANK_PATTERNS = LINE_PATTERNS + [
+    re.compile(r"(?<![\d/])\d+(?:/\d{4})?[-/][A-ZĐ][A-ZĐa-zđ0-9]*(?:[/-][A-ZĐa-zđ0-9]+)*"),  # document numbers
     re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"),  # dates 24/11/2024
     re.compile(r"\b\d{1,2}/\d{4}\b"),  # months 11/2024
 ]
@@ -60,6 +60,9 @@ def _blank(match: re.Match) -> str:
 
 def prose_only(body: str) -> str:
     """The body with everything that is not prose replaced by spaces (line breaks kept)."""
+    body = blank_spans(body, fenced(body))
+    for opener, closer in DELIMITED:
+        body = blank_spans(body, delimited(body, opener, closer))
     for pattern in _BLANK_PATTERNS:
         body = pattern.sub(_blank, body)
     return body

@@ -1,4 +1,6 @@
-"""Page checks that protect the published site: links that leave it or hit a draft, markup that runs code.
+"""Page checks that protect the published site: links that leave it or hit a draft, a broken front matter.
+
+Markup that runs code is judged on what the page becomes, not on its source (:mod:`macros.pages.htmllint`).
 
 ``check`` runs them on every page, so an editor learns about ``[x](../../../etc/passwd)`` or a pasted
 ``<script>`` with its line before any build, in the same ``FILE:LINE: KEY: … — …`` form. The publish step
@@ -17,11 +19,11 @@ from .render import PageSource
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
-_INLINE_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+# Linear patterns (a negated class excludes its own opening character: see macros.pages.lint).
+_INLINE_LINK = re.compile(r"!?\[[^\[\]]*\]\(\s*<?([^)\s<>\[\]]+)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
+# A reference definition; a footnote definition (`[^1]: text`, the footnotes extension) is prose, not a link.
+_REF_DEF = re.compile(r"^[ \t]{0,3}\[(?!\^)[^\[\]]+\]:[ \t]*<?(\S+?)>?(?:\s|$)")
 _HTML_URL = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
-_UNSAFE_TAG = re.compile(r"<\s*(script|iframe|object|embed|style|base|form|meta)\b", re.I)
-_HANDLER = re.compile(r"<[a-z][^>]*\s(on[a-z]+)\s*=", re.I)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
@@ -85,12 +87,4 @@ def lint_page(page: PageSource, docs_dir: Path, drafts: set[str]) -> list[Proble
             found = _link_problem(page, line, target.strip(), docs_dir, drafts)
             if found:
                 problems.append(found)
-        for match in _UNSAFE_TAG.finditer(text):
-            tag = match.group(1).lower()
-            problems.append(Problem(page.display, line, f"<{tag}>", "pages may not embed active content",
-                                    "remove it: the handbook is text, figures come from data/ through macros, "
-                                    "and the intranet's CSP blocks it anyway"))
-        for match in _HANDLER.finditer(text):
-            problems.append(Problem(page.display, line, match.group(1), "an inline event handler runs script",
-                                    "remove the attribute"))
     return problems

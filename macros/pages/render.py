@@ -21,10 +21,13 @@ import jinja2.utils
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..core.errors import MacroError, Problem, decode_utf8, suggest
+from ..core.errors import MacroError, Problem, decode_utf8, suggest, universal_newlines
+from ..core.limits import OverLimit, bounded
 from ..core.load import display_path
 from ..core.model import Dataset
+from ..core.yamlsafe import MAX_BYTES, load_yaml_text
 from .api import MACRO_NAMES, Macros
+from .scan import delimited
 
 # The same rule as MkDocs' front matter (mkdocs.utils.meta), so line numbers agree with the build.
 _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
@@ -44,17 +47,17 @@ class PageSource:
 
 
 def split_front_matter(text: str) -> tuple[str, int, dict[str, Any]]:
-    """Return (body, number of lines before it, front-matter mapping)."""
-    import yaml
+    """Return (body, number of lines before it, front-matter mapping).
 
+    The front matter is read by the same bounded loader as data files (depth, aliases, node count): one
+    that it refuses is reported by the page lint (:func:`macros.pages.drafts.front_matter_problems`).
+    """
     match = _FRONT_MATTER.match(text)
     if not match:
         return text, 0, {}
-    try:
-        meta = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
-        return text, 0, {}
-    if not isinstance(meta, dict):
+    doc = load_yaml_text(match.group(1).encode("utf-8"), "(front matter)")
+    meta = doc.data
+    if any(p.is_error for p in doc.problems) or not isinstance(meta, dict):
         return text, 0, {}
     # MkDocs drops the blank lines after the front matter too (mkdocs.utils.meta.get_data).
     rest = text[match.end():]
@@ -66,11 +69,16 @@ def read_page(path: Path, docs_dir: Path, root: Path) -> tuple[PageSource | None
     """Read one page as UTF-8 NFC text; encoding problems are reported, not raised."""
     src = path.relative_to(docs_dir).as_posix()
     display = display_path(path, root)
-    text, problems = decode_utf8(path.read_bytes(), display)
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:  # before anything parses it, front matter included
+        return None, [Problem(display, 1, "(file)", f"page is over the limit of {MAX_BYTES:,} bytes",
+                              "split it into several pages")]
+    text, problems = decode_utf8(raw, display)
     if text is None:
         return None, problems
-    # As MkDocs reads it: universal newlines, so a page saved on Windows has the same lines.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # As MkDocs reads it: universal newlines, so a page saved on Windows (or old Mac) has the same lines.
+    text = universal_newlines(text)
     if not unicodedata.is_normalized("NFC", text):
         for number, line_text in enumerate(text.splitlines(), start=1):
             if not unicodedata.is_normalized("NFC", line_text):
@@ -82,7 +90,6 @@ def read_page(path: Path, docs_dir: Path, root: Path) -> tuple[PageSource | None
     return PageSource(src, display, text, body, offset, meta), problems
 
 
-_EXPRESSION = re.compile(r"\{\{(.*?)\}\}", re.S)
 
 
 def _first_char(source: str, node: ast.expr) -> str:
@@ -111,7 +118,7 @@ def _literal_call(expression: str) -> tuple[str, list[Any], dict[str, Any]] | No
         return None
     try:
         node = ast.parse(text, mode="eval").body
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
         return None
@@ -226,11 +233,27 @@ class PageRenderer:
         return {name: make(fn) for name, fn in macros.functions().items()}
 
     def render(self, page: PageSource) -> tuple[str | None, list[Problem]]:
-        """Render a page body; return (text, problems). Text is None when the template cannot be parsed."""
-        fast = self._render_calls(page)
-        if fast is not None:
-            return fast
-        return self.render_jinja(page)
+        """Render a page body; return (text, problems). Text is None when the template cannot be parsed.
+
+        Bounded by the handbook's ``limits`` (time and memory per page): a page past either is one located
+        line naming the limit, never a hung or exhausted build.
+        """
+        hb = self.dataset.handbook
+        try:
+            with bounded(hb.page_seconds, hb.page_memory_mb, f"rendering {page.display}"):
+                fast = self._render_calls(page)
+                return fast if fast is not None else self.render_jinja(page)
+        except OverLimit as exc:
+            self._collector = None
+            line = _traceback_line(exc.__cause__) if exc.__cause__ is not None else 1
+            if exc.limit == "seconds":
+                message = f"rendering took longer than the limit of {exc.value:g} s"
+                key = "limits.page_seconds"
+            else:
+                message = f"rendering took more than the limit of {exc.value:g} MB of memory"
+                key = "limits.page_memory_mb"
+            return None, [Problem(page.display, line + page.offset, "(limit)", message,
+                                  f"simplify the loops or expressions on this page (or raise {key} in data/handbook.yaml)")]
 
     def _render_calls(self, page: PageSource) -> tuple[str, list[Problem]] | None:
         """The fast path: a page whose only template syntax is ``{{ macro(literal, …) }}`` calls.
@@ -246,16 +269,20 @@ class PageRenderer:
             return None
         calls = []
         pos = 0
-        for match in _EXPRESSION.finditer(body):
-            if "{{" in body[pos:match.start()]:
-                return None
-            call = _literal_call(match.group(1))
+        line, counted = 1, 0
+        for start, end in delimited(body, "{{", "}}"):
+            if body.find("{{", pos, start) >= 0 or body.find("{{", start + 2, end - 2) >= 0:
+                return None  # a nested or unclosed opening: Jinja's to judge
+            inner = body[start + 2:end - 2]
+            call = _literal_call(inner)
             if call is None:
                 return None
-            line = body.count("\n", 0, match.start(1) + len(match.group(1)) - len(match.group(1).lstrip())) + 1
-            calls.append((match.start(), match.end(), line, call))
-            pos = match.end()
-        if "{{" in body[pos:]:
+            first = start + 2 + len(inner) - len(inner.lstrip())
+            line += body.count("\n", counted, first)
+            counted = first
+            calls.append((start, end, line, call))
+            pos = end
+        if body.find("{{", pos) >= 0:
             return None
         if not calls:
             return body, []
@@ -289,6 +316,9 @@ class PageRenderer:
         except jinja2.TemplateSyntaxError as exc:
             return None, [Problem(page.display, (exc.lineno or 1) + page.offset, "(jinja)", exc.message or "syntax error",
                                   "check the {{ … }} and {% … %} brackets and quotes; write {{ '{{' }} for a literal brace")]
+        except (RecursionError, MemoryError):
+            return None, [Problem(page.display, 1 + page.offset, "(jinja)", "the template is nested too deeply to read",
+                                  "unnest the brackets, parentheses or blocks on this page")]
         collector.template = template
         self._collector = collector
         macros = Macros(self.dataset, page.src, self.use_directory_urls)
@@ -300,6 +330,10 @@ class PageRenderer:
         except RecursionError as exc:
             collector.add("(jinja)", "endless recursion", "check the macros defined in this page", _traceback_line(exc))
             text = None
+        except MemoryError as exc:
+            collector.add("(jinja)", "the page needs more memory than there is", "check the loops and repetitions on "
+                          "this line", _traceback_line(exc))
+            text = None
         except Exception as exc:  # an editor's expression must end in a located message, whatever it raised
             collector.add("(jinja)", f"cannot evaluate: {type(exc).__name__}: {exc}", "check the expression on this line",
                           _traceback_line(exc))
@@ -309,11 +343,41 @@ class PageRenderer:
         return text, collector.problems
 
 
-class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, also bounding the two operators that can exhaust memory or time in one expression."""
+_FORMAT_WIDTH = re.compile(r"%[-#0 +]*(?:\*|\d{5,})|\{[^{}]*:[^{}]*\d{5,}")
 
-    intercepted_binops = frozenset({"*", "**"})
+
+def _bounded_call(fn: Any, limit: int) -> Any:
+    """A filter or test that refuses a numeric argument above ``limit`` (``center(10**9)`` is a gigabyte)."""
+    import functools
+
+    @functools.wraps(fn)  # keeps Jinja's pass_context / pass_eval_context marks
+    def call(*args: Any, **kwargs: Any) -> Any:
+        _check_arguments(args, kwargs, limit)
+        return fn(*args, **kwargs)
+    return call
+
+
+def _check_arguments(args: tuple, kwargs: dict, limit: int) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > limit:
+            raise SecurityError(f"an argument above {limit:,}")
+        if isinstance(value, str) and "%" in value and _FORMAT_WIDTH.search(value):
+            raise SecurityError("a format width of five digits or more")
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, also bounding what can exhaust memory or time in one expression: repetition, powers,
+    format widths and numeric arguments to functions and filters. Loops and growth across many bytecodes
+    are bounded by the per-page limits instead (:func:`macros.core.limits.bounded`)."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
     MAX_ITEMS = 100_000
+    MAX_ARGUMENT = 100_000
+
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        self.filters = {name: _bounded_call(fn, self.MAX_ARGUMENT) for name, fn in self.filters.items()}
+        self.tests = {name: _bounded_call(fn, self.MAX_ARGUMENT) for name, fn in self.tests.items()}
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
@@ -322,8 +386,22 @@ class _Sandbox(SandboxedEnvironment):
                 raise SecurityError(f"a repetition of more than {self.MAX_ITEMS:,} items")
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
             raise SecurityError("an exponent above 64")
+        if operator == "%" and isinstance(left, str) and _FORMAT_WIDTH.search(left):
+            raise SecurityError("a format width of five digits or more")
         return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 — Jinja's signature
+        _check_arguments(args, kwargs, __self.MAX_ARGUMENT)
+        target = getattr(__obj, "__self__", None)
+        if (isinstance(target, str) and getattr(__obj, "__name__", "") in ("format", "format_map")
+                and re.search(r"\{[^{}]*:[^{}]*\d{5,}", target)):
+            raise SecurityError("a format width of five digits or more")
+        return super().call(__context, __obj, *args, **kwargs)
 
 
 def discover_pages(docs_dir: Path) -> list[Path]:
-    return sorted(p for p in docs_dir.rglob("*.md") if p.is_file())
+    """The pages MkDocs builds: regular ``.md`` files, never through a symbolic link (those are refused by
+    :func:`macros.pages.docsfiles.docs_tree_problems`), nothing under a dot folder."""
+    from .docsfiles import walk_docs
+
+    return sorted(path for path, kind in walk_docs(docs_dir) if kind == "f" and path.suffix == ".md")

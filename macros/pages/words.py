@@ -10,20 +10,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MACRO = re.compile(r"\{\{.*?\}\}", re.DOTALL)
-_STATEMENT = re.compile(r"\{%.*?%\}", re.DOTALL)
-# Block patterns may span lines (DOTALL); line patterns must stop at the end of their line.
-_SKIP = [re.compile(p, re.DOTALL | re.MULTILINE) for p in (
-    r"^(```|~~~).*?^\1[ \t]*$", r"\{#.*?#\}", r"<!--.*?-->",
-)] + [re.compile(p, re.MULTILINE) for p in (
-    r"<[^>\n]+>", r"\]\([^)\n]*\)", r"^\s*\[(?!\^)[^\]]+\]:\s*\S+.*$", r"\{:?[^}\n]*\}", r"^[?!]{3}\+?\s*\S+",
-)]
+from .lint import LINE_PATTERNS
+from .scan import delimited, fenced, replace_spans
+
+# Line patterns stop at the end of their line (and are linear: see macros.pages.lint), admonition markers too.
+_SKIP = [*LINE_PATTERNS[1:], re.compile(r"^[?!]{3}\+?[ \t]*\S+", re.MULTILINE)]
 _WORD = re.compile(r"[^\W_][\w'’\-.,/]*")
 
 
 def count_words(body: str) -> int:
     """Words of a page body's prose."""
-    text = _MACRO.sub(" ▪ ", _STATEMENT.sub(" ", body))
+    text = replace_spans(body, delimited(body, "{%", "%}"), " ")
+    text = replace_spans(text, delimited(text, "{{", "}}"), " ▪ ")
+    text = replace_spans(text, fenced(text), " ")
+    for opener, closer in (("{#", "#}"), ("<!--", "-->")):
+        text = replace_spans(text, delimited(text, opener, closer), " ")
     for pattern in _SKIP:
         text = pattern.sub(" ", text)
     return len(_WORD.findall(text)) + text.count("▪")

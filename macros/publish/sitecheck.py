@@ -40,6 +40,10 @@ FORBIDDEN_SUFFIXES = (".md", ".markdown", ".yaml", ".yml", ".py", ".pyc", ".pyo"
                       ".pem", ".key", ".sqlite", ".db", ".htpasswd", "~")
 FORBIDDEN_NAMES = {"Makefile", "mkdocs.yml", "requirements.txt", "requirements-dev.txt", "pytest.ini", "ruff.toml",
                    "__pycache__", "node_modules", "Thumbs.db", "desktop.ini"}
+# Allow-list of what a release may hold: pages, the theme's and the pages' assets, the search index, the
+# sitemap, fonts, and precompressed copies of those. Anything else is a leak, whatever its name.
+SITE_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".map", ".svg", ".png", ".jpg", ".jpeg", ".gif",
+                           ".webp", ".avif", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".pdf"})
 _NOTE_MARKERS = (("<!--", "an HTML comment (editor note)"), ("{#", "an editor note `{# … #}`"),
                  ("#}", "the end of an editor note `#}`"))
 
@@ -201,6 +205,13 @@ class Site:
             elif name.lower().endswith(FORBIDDEN_SUFFIXES):
                 problems.append(self.problem(rel, 1, "(leak)", "a source or configuration file is in the site",
                                              "move it out of docs/: only pages and their assets are published"))
+            elif (self.folder / rel).is_symlink() or not (self.folder / rel).is_file():
+                problems.append(self.problem(rel, 1, "(leak)", "is not a regular file (a link or a special file)",
+                                             "only regular files are published: replace it by the file itself"))
+            elif posixpath.splitext(name.lower().removesuffix(".gz"))[1] not in SITE_SUFFIXES:
+                problems.append(self.problem(rel, 1, "(leak)", "is not a page or a site asset",
+                                             "only pages, images, styles, fonts and PDFs are published; "
+                                             "move it out of docs/"))
         digests: dict[str, str] = {}
         for path in sources:
             if path.is_file() and path.stat().st_size > 0:

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from mkdocs.exceptions import PluginError
 
 from ..core.cache import digest
-from ..core.errors import DataError, Problem
+from ..core.errors import DataError, Problem, universal_newlines
 from ..core.load import load_dataset
 from ..core.model import Dataset
 from ..pages.api import MACRO_NAMES, Macros
@@ -180,7 +180,7 @@ def on_pre_page_macros(env: Any) -> None:
     if abs_src and abs_src.is_file():
         # The body is the end of the file: whatever MkDocs stripped before it (front matter in any
         # style, blank lines) is the difference in line count.
-        raw = abs_src.read_text(encoding="utf-8-sig")
+        raw = universal_newlines(abs_src.read_text(encoding="utf-8-sig"))
         offset = max(0, raw.count("\n") - env.markdown.count("\n"))
     source = PageSource(src, display, env.markdown, env.markdown, offset, dict(page.meta or {}))
     text, problems = state.render(source)

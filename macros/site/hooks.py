@@ -19,7 +19,9 @@ _PROJECT = str(Path(__file__).resolve().parents[2])
 if _PROJECT not in sys.path:
     sys.path.insert(0, _PROJECT)
 
+from macros.pages.docsfiles import docs_tree_problems  # noqa: E402
 from macros.pages.drafts import find_drafts, prune_nav, strip_html_comments  # noqa: E402
+from macros.pages.htmllint import lint_html  # noqa: E402
 from macros.pages.printpage import prefix_section_ids  # noqa: E402
 
 _drafts: set[str] = set()
@@ -76,6 +78,8 @@ def on_config(config: Any) -> Any:
     """Find the drafts before the navigation is built, and take them out of ``nav``."""
     root = Path(config["config_file_path"]).resolve().parent
     drafts, problems = find_drafts(Path(config["docs_dir"]), root)
+    # Only regular files of known kinds inside docs/ are published: MkDocs itself would follow a link anywhere.
+    problems += docs_tree_problems(Path(config["docs_dir"]), root)
     errors = [p for p in problems if p.is_error]
     if errors:
         raise PluginError("\n".join(str(p) for p in errors))
@@ -96,8 +100,21 @@ def on_files(files: Files, config: Any) -> Files:
 
 @event_priority(100)  # before every plugin: the print page and the search index copy the content
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
-    """Strip editors' HTML comments from the page before any plugin sees its HTML."""
-    return strip_html_comments(html)
+    """Strip editors' HTML comments from the page, then refuse markup that runs code or loads from outside, in
+    the HTML the page became (whatever Jinja assembled), before any plugin copies it: every kind of build."""
+    html = strip_html_comments(html)
+    findings = lint_html(html)
+    if findings:
+        src = f"{Path(config['docs_dir']).name}/{page.file.src_uri}"
+        source = (page.markdown or "").split("\n")
+        lines = []
+        for f in findings:
+            # The HTML has no source lines; name the first line of the page's text that holds the culprit.
+            needle = f.key.strip("<>")
+            line = next((i for i, s in enumerate(source, start=1) if needle and needle in s.lower()), 1)
+            lines.append(f"{src}:{line}: {f.key}: {f.message} (in the page as built) — {f.hint}")
+        raise PluginError("\n".join(lines))
+    return html
 
 
 def on_post_build(config: Any) -> None:

@@ -1,0 +1,113 @@
+"""Markup that runs code or loads from outside, found in what a page *became*, not in what was typed.
+
+An editor's source can hide markup from a check that reads it: ``<{{ '' }}meta http-equiv=refresh …>`` or
+a ``<script>`` joined with ``~`` only exists after Jinja ran. So these rules run on the page's rendered
+text in ``check`` (before Markdown: raw HTML passes through Markdown unchanged) and on the page's HTML in
+every build (the MkDocs hooks file), so ``build``, ``publish``, ``make offline`` and ``make pdf`` all refuse
+it. Refused: active elements (script, iframe, object, embed, base, form, meta, link, style …), event
+handler attributes, ``http-equiv`` and ``srcdoc``, ``javascript:``/``vbscript:``/``data:`` URLs in any
+attribute, and any resource (``src``, ``srcset``, ``poster``, SVG ``href``, CSS ``url()``) loaded from
+another site. Links to other sites stay allowed: readers follow them. The parser is the standard
+library's, linear in the page. No MkDocs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+ACTIVE_ELEMENTS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form",
+                             "meta", "link", "style", "portal", "noscript"})
+ACTIVE_ATTRIBUTES = frozenset({"http-equiv", "srcdoc", "formaction"})
+# Attributes whose value the browser fetches by itself, whatever the element.
+RESOURCE_ATTRIBUTES = frozenset({"src", "srcset", "poster", "data", "background", "lowsrc", "dynsrc", "manifest",
+                                 "codebase"})
+# href on these loads a resource (SVG); on <a> and <area> it is a link a reader follows.
+RESOURCE_HREF_ELEMENTS = frozenset({"image", "use", "feimage", "script", "link", "pattern", "filter", "tref"})
+_BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|livescript|mocha)\s*:", re.I)
+_OFF_SITE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.I)
+_CSS_URL = re.compile(r"url\s*\(\s*['\"]?\s*([^'\")\s]*)", re.I)
+_CSS_ACTIVE = re.compile(r"expression\s*\(|@import|behavior\s*:|-moz-binding", re.I)
+_CONTROL = re.compile(r"[\x00-\x20]+")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One unsafe thing in the markup: where (line of the text parsed), what (the key) and why."""
+
+    line: int
+    key: str
+    message: str
+    hint: str
+
+
+def _url_problem(value: str) -> str | None:
+    cleaned = _CONTROL.sub("", value)  # browsers drop control characters and spaces in a scheme: "java\tscript:"
+    match = _BAD_SCHEME.match(cleaned)
+    if match:
+        return f"a {match.group(1).lower()}: address"
+    return None
+
+
+def _srcset_urls(value: str) -> list[str]:
+    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
+
+
+class _Linter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.findings: list[Finding] = []
+
+    def add(self, key: str, message: str, hint: str) -> None:
+        self.findings.append(Finding(self.getpos()[0], key, message, hint))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = tag.lower()
+        if tag in ACTIVE_ELEMENTS:
+            self.add(f"<{tag}>", "pages may not embed active content or page settings",
+                     "remove it: the handbook is text, figures come from data/ through macros, and the intranet's "
+                     "CSP blocks it anyway")
+        for name, raw in attrs:
+            name = name.lower()
+            value = raw or ""
+            if name.startswith("on") and len(name) > 2:
+                self.add(name, "an inline event handler runs script", "remove the attribute")
+                continue
+            if name in ACTIVE_ATTRIBUTES:
+                self.add(name, f"the attribute {name} can run script or redirect the reader", "remove the attribute")
+                continue
+            bad = _url_problem(value)
+            if bad:
+                self.add(name, f"{bad} runs script or hides content in the page", "link to a page or a https:// address")
+                continue
+            urls: list[str] = []
+            if name in RESOURCE_ATTRIBUTES:
+                urls = _srcset_urls(value) if name == "srcset" else [value]
+            elif name in ("href", "xlink:href") and tag in RESOURCE_HREF_ELEMENTS:
+                urls = [value]
+            elif name == "style":
+                if _CSS_ACTIVE.search(value):
+                    self.add("style", "the style runs code or imports a stylesheet", "remove it from the style")
+                urls = _CSS_URL.findall(value)
+            for url in urls:
+                if _OFF_SITE.match(url) or _url_problem(url):
+                    self.add(name, f'loads "{url[:80]}" from outside the site, which the intranet cannot reach',
+                             "copy the file into docs/ and refer to it by a relative path")
+                    break
+
+    handle_startendtag = handle_starttag
+
+
+def lint_html(text: str) -> list[Finding]:
+    """Every unsafe thing in a page's markup (rendered Markdown with raw HTML, or the built HTML)."""
+    if "<" not in text:
+        return []
+    linter = _Linter()
+    try:
+        linter.feed(text)
+        linter.close()
+    except (AssertionError, ValueError) as exc:  # html.parser on markup it cannot take
+        linter.findings.append(Finding(linter.getpos()[0], "(html)", f"the markup cannot be read ({exc})",
+                                       "check the page's HTML tags"))
+    return linter.findings

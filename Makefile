@@ -54,7 +54,7 @@ test: $(STAMP) system-deps lint
 	$(PY) -m pytest
 
 clean:
-	rm -rf site site-offline build .pytest_cache .handbook_cache
+	rm -rf site site-offline build .pytest_cache
 
 # The benchmark (not a test, not part of `make test`): cost of the data layer against plain MkDocs, growth to
 # 1,000 pages, first visit and search in Chromium. Prints a table and ends with one summary line.

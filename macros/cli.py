@@ -147,7 +147,7 @@ def make_parser() -> argparse.ArgumentParser:
     common.add_argument("--project", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     cached = argparse.ArgumentParser(add_help=False)
     cached.add_argument("--no-cache", action="store_true",
-                        help="check everything from scratch, ignoring .handbook_cache/ (also HANDBOOK_NO_CACHE=1)")
+                        help="check everything from scratch, ignoring the check cache (also HANDBOOK_NO_CACHE=1)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, func, help_text: str) -> argparse.ArgumentParser:

@@ -6,11 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every check cache of the test run in a folder of its own (children inherit it), never the user's.
+os.environ.setdefault("HANDBOOK_CACHE_HOME", tempfile.mkdtemp(prefix="handbook-test-cache-"))
 # Session fixtures for browser tests (loopback server, chromium) live in their own module.
 pytest_plugins = ["tests.browser_fixtures"]
 

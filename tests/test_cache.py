@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from macros.core import cache as cache_module
-from macros.core.cache import CACHE_DIR, CheckCache
+from macros.core.cache import CheckCache, cache_folder, cache_home
 from macros.pages import check
 from macros.pages.check import run_check
 
@@ -53,7 +53,8 @@ def test_a_second_run_takes_everything_from_the_cache_and_finds_the_same(project
     cold = run_check(project_copy)
     first = _run(project_copy)
     assert calls == {"pages": 2 * len(cold.pages), "data": 2}
-    assert (project_copy / CACHE_DIR / "CACHEDIR.TAG").is_file() and (project_copy / CACHE_DIR / ".gitignore").is_file()
+    assert (cache_home() / "CACHEDIR.TAG").is_file() and (cache_folder(project_copy) / "pages.pickle").is_file()
+    assert not any(project_copy.rglob("*.pickle")), "nothing is written into the project tree"
     second = _run(project_copy)
     assert calls == {"pages": 2 * len(cold.pages), "data": 2}  # nothing recomputed
     _same(cold, first)
@@ -109,7 +110,7 @@ def test_a_new_file_a_link_names_is_seen_by_every_page(project_copy: Path):
 def test_a_damaged_or_foreign_cache_is_ignored(project_copy: Path, calls: dict, monkeypatch: pytest.MonkeyPatch):
     first = _run(project_copy)
     for name in ("dataset.pickle", "pages.pickle"):
-        (project_copy / CACHE_DIR / name).write_bytes(b"\x80\x05not a pickle")
+        (cache_folder(project_copy) / name).write_bytes(b"\x80\x05not a pickle")
     _same(first, _run(project_copy))
     assert calls["data"] == 2
     monkeypatch.setattr(cache_module, "_code_key", "another version of the code")
@@ -120,13 +121,13 @@ def test_a_damaged_or_foreign_cache_is_ignored(project_copy: Path, calls: dict, 
 def test_no_cache_writes_nothing(project_copy: Path, monkeypatch: pytest.MonkeyPatch):
     result = run_macros(project_copy, "check", "--no-cache")
     assert result.returncode == 0, result.stderr
-    assert not (project_copy / CACHE_DIR).exists()
+    assert not cache_folder(project_copy).exists()
     monkeypatch.setenv("HANDBOOK_NO_CACHE", "1")
     assert run_macros(project_copy, "check").returncode == 0
-    assert not (project_copy / CACHE_DIR).exists()
+    assert not cache_folder(project_copy).exists()
     monkeypatch.delenv("HANDBOOK_NO_CACHE")
     assert run_macros(project_copy, "check").returncode == 0
-    assert (project_copy / CACHE_DIR / "pages.pickle").is_file()
+    assert (cache_folder(project_copy) / "pages.pickle").is_file()
 
 
 def test_the_data_loaded_is_the_data_hashed_even_if_a_file_changes_meanwhile(project_copy: Path,
@@ -195,11 +196,11 @@ def test_a_symlink_in_docs_is_refused_and_its_replacement_by_a_file_is_seen(proj
 
 def test_odd_or_foreign_cache_files_are_never_read_and_leave_nothing_behind(project_copy: Path, calls: dict):
     _run(project_copy)
-    folder = project_copy / CACHE_DIR
+    folder = cache_folder(project_copy)
     (folder / "pages.pickle").unlink()
     (folder / "pages.pickle").mkdir()  # cannot be replaced by a file
     _run(project_copy)
-    assert sorted(p.name for p in folder.iterdir()) == [".gitignore", "CACHEDIR.TAG", "dataset.pickle", "pages.pickle"]
+    assert sorted(p.name for p in folder.iterdir()) == ["dataset.pickle", "pages.pickle", "project.txt"]
     (folder / "dataset.pickle").unlink()
     os.mkfifo(folder / "dataset.pickle")  # opening it for reading would wait for a writer for ever
     result = run_macros(project_copy, "check", timeout=60)
@@ -211,3 +212,27 @@ def test_odd_or_foreign_cache_files_are_never_read_and_leave_nothing_behind(proj
     folder.chmod(folder.stat().st_mode | stat.S_IWGRP)  # others could have written it: not trusted
     _run(project_copy)
     assert calls["data"] == data + 1
+
+
+def test_a_committed_cache_is_never_read(project_copy: Path, calls: dict, tmp_path: Path):
+    """A pickle committed into the tree (where `git clone` makes it the user's own file) runs nothing."""
+    marker = tmp_path / "ran"
+    payload = b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."  # os.system("touch …") when unpickled
+    for folder in (project_copy / ".handbook_cache", project_copy):
+        folder.mkdir(exist_ok=True)
+        for name in ("dataset.pickle", "pages.pickle"):
+            (folder / name).write_bytes(payload)
+    first = _run(project_copy)
+    assert first.errors == [] and not marker.exists()
+    assert calls["data"] == 1
+
+
+def test_a_planted_pickle_in_the_users_cache_builds_nothing_but_cache_classes(project_copy: Path, calls: dict,
+                                                                              tmp_path: Path):
+    """Defence in depth: even a file in the user's own cache folder cannot name os.system."""
+    _run(project_copy)
+    marker = tmp_path / "ran"
+    payload = b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."
+    (cache_folder(project_copy) / "dataset.pickle").write_bytes(payload)
+    assert _run(project_copy).errors == [] and not marker.exists()
+    assert calls["data"] == 2  # not cached: loaded again

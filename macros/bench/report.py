@@ -25,7 +25,7 @@ def format_table(results: dict) -> list[str]:
                   f"{'ratio full/plain':24}{o['wall_ratio']:>11.2f}{o['wall_ratio_med']:>11.2f}{o['rss_ratio']:>12.2f}"
                   f"   (median of the {o['runs']} paired run ratios: {o['wall_ratio_paired']:.2f})",
                   *([f"{'full, cache filled':24}{o['cached_wall_min']:>11.2f}{o['cached_wall_med']:>11.2f}"
-                      f"{o['cached_rss']:>12.0f}          ← an editor's next build: the check from .handbook_cache/",
+                      f"{o['cached_rss']:>12.0f}          ← an editor's next build: the check from its cache",
                       f"{'  ratio to plain':24}{ratio(o['cached_wall_min'], o['plain_wall_min']):>11.2f}"
                       f"{ratio(o['cached_wall_med'], o['plain_wall_med']):>11.2f}"
                       f"{ratio(o['cached_rss'], o['plain_rss']):>12.2f}"] if "cached_wall_min" in o else []),
@@ -56,7 +56,7 @@ def format_table(results: dict) -> list[str]:
                 f"{r['full_min'] / r['pages'] * 1000:>6.0f}/{r['plain_min'] / r['pages'] * 1000:<6.0f}")
         if "check_warm_min" in rows[0]:
             lines += ["", "check (whole process), min / median s: from scratch (--no-cache), and again with the cache "
-                          "(.handbook_cache/)",
+                          "(the user's cache)",
                       f"{'size':>13}{'scratch':>14}{'no change':>14}{'1 page edited':>16}{'1 data file edited':>20}"]
             for r in rows:
                 lines.append(f"{r['label']:>13}{r['check_min']:>7.2f}/{r['check_med']:<6.2f}"

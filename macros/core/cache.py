@@ -1,9 +1,8 @@
 """What ``check`` found, kept between runs and keyed by the content of everything it read.
 
 An editor runs ``check`` (or ``build``) again and again while writing; at a thousand pages and ten
-thousand indicators each run reads megabytes of YAML and renders every page. Like ruff's or mypy's
-cache, this keeps the results of the last run in the project (``.handbook_cache/``, never committed)
-and reuses a result only when every input it depends on is byte for byte the same:
+thousand indicators each run reads megabytes of YAML and renders every page. This keeps the results of
+the last run and reuses a result only when every input it depends on is byte for byte the same:
 
 * the **dataset** (with its warnings, or the problems that refused it): the bytes of every data file,
   the code of this package and the versions of the libraries that read and format data;
@@ -11,10 +10,15 @@ and reuses a result only when every input it depends on is byte for byte the sam
   everything a page's result can depend on besides itself (the dataset's key, the list of files under
   ``docs/`` that links may name, the drafts, the URL style).
 
-Anything unexpected in the cache (a file from another version, a truncated write, a read error) means
-"not cached": the work is done again, never skipped. ``--no-cache`` or ``HANDBOOK_NO_CACHE=1`` turns it
-off; ``publish`` always checks from scratch. Pickle is used because the cache is the project's own
-files, written by this code, with the same trust as the code itself.
+The cache is a convenience, never an input. It lives in the user's own cache folder
+(``$XDG_CACHE_HOME/handbook/`` or ``~/.cache/handbook/``; ``HANDBOOK_CACHE_HOME`` to choose another), in a
+folder named by a digest of the project's path — never in the project tree, where a commit could plant a
+file (a committed ``.handbook_cache/`` is ignored). The folder and its files are read only when they are
+this user's and nobody else can write them, and they are unpickled with an unpickler that builds only
+this package's own classes and plain containers, so even a planted file cannot run code. Anything
+unexpected (a file from another version, a truncated write, a read error) means "not cached": the work is
+done again, never skipped. ``--no-cache`` or ``HANDBOOK_NO_CACHE=1`` turns it off; ``publish`` always
+checks from scratch.
 """
 
 from __future__ import annotations
@@ -31,10 +35,39 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CACHE_DIR = ".handbook_cache"
-FORMAT = 1
+FORMAT = 2
 _PACKAGE = Path(__file__).resolve().parents[1]
 _code_key: str | None = None
+
+
+def cache_home() -> Path:
+    """Where the caches of all projects live: the user's cache folder, outside every project tree."""
+    chosen = os.environ.get("HANDBOOK_CACHE_HOME", "").strip()
+    if chosen:
+        return Path(chosen)
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache") / "handbook"
+
+
+def cache_folder(project: Path) -> Path:
+    """The cache folder of one project, named by its resolved path (two checkouts never share one)."""
+    resolved = str(project.resolve())
+    return cache_home() / f"{Path(resolved).name[:40]}-{digest(resolved)[:16]}"
+
+
+class _OwnClassesOnly(pickle.Unpickler):
+    """Builds this package's classes and plain containers only: a pickle naming anything else is refused."""
+
+    _BUILTINS = frozenset({"set", "frozenset", "tuple", "list", "dict", "str", "int", "float", "bool", "bytes"})
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith("macros.") and not name.startswith("_"):
+            found = super().find_class(module, name)
+            if isinstance(found, type):
+                return found
+        if module == "builtins" and name in self._BUILTINS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a cache class")
 
 
 def enabled_by_env() -> bool:
@@ -111,7 +144,7 @@ class CheckCache:
 
     @property
     def folder(self) -> Path:
-        return self.root / CACHE_DIR
+        return cache_folder(self.root)
 
     # -- storage ---------------------------------------------------------------------------------
     def _read(self, name: str, key: str) -> Any:
@@ -119,11 +152,11 @@ class CheckCache:
             return None
         path = self.folder / name
         try:
-            if not (_owned_and_private(self.folder) and _owned_and_private(path)
-                    and stat.S_ISREG(os.stat(path).st_mode)):  # a FIFO would block the check for ever
+            if not (_owned_and_private(cache_home()) and _owned_and_private(self.folder) and _owned_and_private(path)
+                    and stat.S_ISREG(os.lstat(path).st_mode)):  # a FIFO would block the check for ever; no links
                 return None
             with open(path, "rb") as handle:
-                stored_key, value = pickle.load(handle)
+                stored_key, value = _OwnClassesOnly(handle).load()
         except Exception:  # missing, truncated, from another version: not cached
             return None
         return value if stored_key == key else None
@@ -133,14 +166,17 @@ class CheckCache:
             return
         tmp = None
         try:
+            home = cache_home()
+            home.mkdir(mode=0o700, parents=True, exist_ok=True)
             self.folder.mkdir(mode=0o700, exist_ok=True)
-            if not _owned_and_private(self.folder):
+            if not (_owned_and_private(home) and _owned_and_private(self.folder)):
                 return  # someone else's folder: never written into, never read
-            tag = self.folder / "CACHEDIR.TAG"
+            tag = home / "CACHEDIR.TAG"
             if not tag.exists():
                 tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
-                               "# The handbook's check cache (macros/core/cache.py); safe to delete.\n", encoding="utf-8")
-                (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
+                               "# The handbook's check caches (macros/core/cache.py); safe to delete.\n", encoding="utf-8")
+            if not (self.folder / "project.txt").exists():  # which project a folder belongs to, for a person clearing caches
+                (self.folder / "project.txt").write_text(str(self.root.resolve()) + "\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -9,6 +9,7 @@ run ends with a one-line summary. Nothing here imports MkDocs (the build runs in
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import hashlib
 import json
@@ -24,11 +25,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..core.errors import HandbookError, Problem, ReleaseError
+from ..core.limits import OverLimit, bounded
+from ..core.model import Handbook
 from ..pages.api import page_url
 from ..pages.check import run_check
 from ..pages.drafts import find_drafts
 from .release import (
     MARKER,
+    check_current,
     current_id,
     list_releases,
     locked,
@@ -51,6 +55,8 @@ _REF = re.compile(r'(<(?:link|script)\b[^>]*?\b(?:href|src)=")([^"#?]+)(")', re.
 _LOCATED = re.compile(r"^[^\s:]+:\d+: \S")
 _MKDOCS_LINK = re.compile(r"Doc file '([^']+)' contains a (?:link|reference) '([^']+)'")
 STEPS = ("check", "build", "stamp", "links", "leaks", "external", "csp", "compress", "switch")
+BUILD_SECONDS = 900
+CHECK_SECONDS = Handbook.check_seconds  # the default of limits.check_seconds: the limit is read with the data
 
 Out = Callable[[str], None]
 
@@ -124,13 +130,34 @@ def _mkdocs_problems(output: str, project: Path) -> list[Problem]:
     return problems
 
 
-def _build(project: Path, folder: Path) -> tuple[bool, list[Problem], str]:
+def _die_with_parent() -> None:
+    """In the MkDocs child, before exec: a signal when publish dies, even by kill -9, so no build outlives it."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def run_child(cmd: list[str], cwd: Path, timeout: float) -> tuple[int, str]:
+    """Run a child in a process group of its own that dies with us; on a timeout, an interrupt or any error
+    here, the whole group is killed before this returns or raises. Returns (exit code, stdout + stderr)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(folder),
-                             "--config-file", str(project / "mkdocs.yml")], cwd=project, env=env, capture_output=True,
-                            text=True, timeout=900, check=False)
-    output = result.stdout + result.stderr
-    if result.returncode == 0:
+    child = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             start_new_session=True, preexec_fn=_die_with_parent)
+    try:
+        output, _ = child.communicate(timeout=timeout)
+        return child.returncode, output
+    finally:
+        if child.poll() is None or child.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+
+
+def _build(project: Path, folder: Path) -> tuple[bool, list[Problem], str]:
+    returncode, output = run_child([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir",
+                                    str(folder), "--config-file", str(project / "mkdocs.yml")], project, BUILD_SECONDS)
+    if returncode == 0:
         return True, [], output
     problems = _mkdocs_problems(output, project)
     if not problems:
@@ -313,12 +340,22 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
 
     signal.signal(signal.SIGTERM, on_term)
     try:
+        check_current(root)
         with locked(root, wait):
             removed = remove_partials(root)
             if removed:
                 say(f"       removed {len(removed)} partial release(s) left by an interrupted publish")
             step("check", "data, pages, macros, figure lint, word budgets, front matter")
-            report = run_check(project)
+            try:
+                # Pages are bounded one by one (limits: in handbook.yaml); the whole check too, so a publish
+                # never holds the lock for ever.
+                with bounded(CHECK_SECONDS, None, "the check"):
+                    report = run_check(project)
+            except OverLimit:
+                problems = [Problem("data/handbook.yaml", 1, "limits.check_seconds",
+                                    f"the check took longer than {CHECK_SECONDS:g} s",
+                                    "run `python -m macros check` to see which page is slow")]
+                return fail("check")
             problems = report.errors
             warnings = len(report.warnings)
             for warning in report.warnings:
@@ -400,8 +437,12 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
     except HandbookError as exc:
         problems = list(exc.problems)
         return fail(STEPS[max(step_no - 1, 0)])
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        problems = [Problem(str(root), 1, "(system)", f"{type(exc).__name__}: {exc}",
+    except subprocess.TimeoutExpired:
+        problems = [Problem("mkdocs.yml", 1, "(build)", f"mkdocs build took longer than {BUILD_SECONDS} s and was stopped",
+                            "run `python -m macros build` to see where it spends its time")]
+        return fail(STEPS[max(step_no - 1, 0)])
+    except OSError as exc:
+        problems = [Problem(str(root), 1, "(system)", f"{type(exc).__name__}: {exc.strerror or exc}",
                             "check free disk space and permissions on the release root")]
         return fail(STEPS[max(step_no - 1, 0)])
     except (KeyboardInterrupt, _Interrupted):
@@ -432,11 +473,17 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         _say("rollback: nothing changed")
         return 1
     try:
+        check_current(root)
         with locked(root, args.wait):
             before, after = rollback(root, args.to)
     except ReleaseError as exc:
         for problem in exc.problems:
             _err(str(problem))
+        _say("rollback: nothing changed")
+        return 1
+    except OSError as exc:  # a read-only or full release root
+        _err(str(Problem(str(root), 1, "(system)", f"cannot switch: {exc.strerror or exc}",
+                         "run rollback as the user who owns the release root, and check its free space")))
         _say("rollback: nothing changed")
         return 1
     _say(f"rollback: current → releases/{after} (was {before})")

@@ -8,6 +8,9 @@ Layout under the release root ``DIR`` (what nginx serves is ``DIR/current``)::
                                              nginx falls back to it, so a page loaded just before a switch
                                              still gets *its* CSS/JS afterwards, whichever release is live
     DIR/.publish.lock                        held by a publish or a rollback
+    DIR/history.jsonl                        one line per switch actually made (publish or rollback), so a
+                                             rollback returns to the release that was live before, never to
+                                             one that was built but never went live
 
 A release is complete when its ``release.json`` exists (written last, after every check passed); a folder
 without it is a partial release left by a crash, which the next publish removes. A switch writes a new
@@ -34,6 +37,7 @@ from ..core.errors import Problem, ReleaseError
 MARKER = "release.json"
 SHARED = "shared"
 LOCK = ".publish.lock"
+HISTORY = "history.jsonl"
 
 
 def _fail(root: Path, key: str, message: str, hint: str) -> ReleaseError:
@@ -121,11 +125,56 @@ def point(root: Path, name: str, release_id: str) -> None:
     _fsync_dir(root)
 
 
-def switch(root: Path, release_id: str) -> str | None:
-    """Make ``release_id`` live with one atomic rename; return the id that was live before."""
+def check_current(root: Path) -> None:
+    """Refuse at the start, not at the switch: ``current`` must be a symlink (or not exist yet)."""
+    path = root / "current"
+    if os.path.lexists(path) and not path.is_symlink():
+        kind = "a folder" if path.is_dir() else "a file"
+        raise _fail(root, "current", f"{path} is {kind}, not the link a publish switches",
+                    "move it aside (e.g. to a release under releases/) so that publish can make current a link")
+
+
+def read_history(root: Path) -> list[dict]:
+    """The switches made, oldest first; a damaged line is skipped (the history only ever guides a rollback)."""
+    try:
+        lines = (root / HISTORY).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    entries = []
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            entry = json.loads(line)
+            if isinstance(entry, dict) and isinstance(entry.get("to"), str):
+                entries.append(entry)
+    return entries
+
+
+def _record(root: Path, before: str | None, after: str, how: str) -> None:
+    line = json.dumps({"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "from": before, "to": after,
+                       "how": how}) + "\n"
+    fd = os.open(root / HISTORY, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def switch(root: Path, release_id: str, how: str = "publish") -> str | None:
+    """Make ``release_id`` live with one atomic rename, record it; return the id that was live before."""
     before = current_id(root)
     point(root, "current", release_id)
+    _record(root, before, release_id, how)
     return before
+
+
+def live_before(root: Path, live: str) -> str | None:
+    """The release that was live when ``live`` was published (a rollback's own switches do not count)."""
+    for entry in reversed(read_history(root)):
+        if entry.get("to") == live and entry.get("how") == "publish":
+            before = entry.get("from")
+            return before if isinstance(before, str) else None
+    return None
 
 
 def share_assets(root: Path, release_id: str, hashed: re.Pattern[str]) -> int:
@@ -243,12 +292,23 @@ def rollback(root: Path, to: str | None = None) -> tuple[str, str]:
     else:
         if live not in ids:
             raise _fail(root, "current", "no live release to roll back from", "publish first")
-        index = ids.index(live)
-        if index == 0:
-            raise _fail(root, "(release)", f"{live} is the oldest release kept; there is nothing earlier",
-                        "publish a fixed version instead")
-        target = ids[index - 1]
+        history = read_history(root)
+        if any(e.get("to") == live for e in history):
+            before = live_before(root, live)
+            if before is None:
+                raise _fail(root, "(release)", f"{live} was the first release to go live; there is nothing earlier to go back to",
+                            "publish a fixed version instead")
+            if before not in ids:
+                raise _fail(root, "(release)", f"{before}, live before {live}, is no longer kept",
+                            "choose a kept release with --to (list them with `python -m macros releases --root DIR`)")
+            target = before
+        else:  # a root from before the history was kept: the complete release before the live one
+            index = ids.index(live)
+            if index == 0:
+                raise _fail(root, "(release)", f"{live} is the oldest release kept; there is nothing earlier",
+                            "publish a fixed version instead")
+            target = ids[index - 1]
     if target == live:
         raise _fail(root, "(release)", f"{target} is already live", "choose another release")
-    switch(root, target)
+    switch(root, target, how="rollback")
     return live or "", target

@@ -7,6 +7,7 @@ problems of all files are gathered and raised together as one :class:`~macros.co
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -160,8 +161,27 @@ def _translate(doc: YamlDoc, error: ValidationError) -> None:
 
 
 def discover(data_dir: Path) -> list[Path]:
-    """Every YAML file under ``data_dir``, in a stable order (``.yml`` too: it is YAML all the same)."""
-    return sorted(p for p in data_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    """Every YAML file under ``data_dir``, in a stable order (``.yml`` too: it is YAML all the same).
+
+    Only regular files, found without following links: a data file linked to a host file (``/etc/shadow``)
+    would be read and quoted in messages; :func:`linked_files` names those instead."""
+    found = []
+    for folder, dirs, files in os.walk(data_dir, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(folder) / name
+            if path.suffix in (".yaml", ".yml") and not path.is_symlink() and path.is_file():
+                found.append(path)
+    return sorted(found)
+
+
+def linked_files(data_dir: Path) -> list[Path]:
+    """Symbolic links under ``data_dir`` (files or folders): never read, each reported."""
+    found = []
+    for folder, dirs, files in os.walk(data_dir, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(folder) / name for name in [*dirs, *files] if (Path(folder) / name).is_symlink()]
+    return sorted(found)
 
 
 def display_path(path: Path, root: Path) -> str:

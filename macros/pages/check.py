@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.cache import CheckCache, PageResult, code_key, digest
 from ..core.errors import DataError, Problem, suggest
-from ..core.load import discover, display_path, load_dataset
+from ..core.load import discover, display_path, linked_files, load_dataset
 from ..core.model import Dataset
 from ..core.yamlsafe import read_capped
 from .docsfiles import docs_tree_problems, walk_docs
@@ -18,6 +19,7 @@ from .lint import lint_figures
 from .pagelint import lint_page
 from .render import PageRenderer, PageSource, discover_pages, read_page
 from .scan import blank_spans, fenced
+from .siteconfig import site_config_problems
 from .words import PageWords, count_words
 
 _CODE = re.compile(r"`+[^`\n]*`+")  # inline code, on one line (linear)
@@ -107,8 +109,12 @@ def _stray_files(data_dir: Path, root: Path) -> list[Problem]:
     """A data file saved as .json or .yaml.bak is silently ignored by the build; say so."""
     if not data_dir.is_dir():
         return []
-    stray = []
+    stray = [Problem(os.path.relpath(link.absolute(), root.absolute()), 1, "(file)",
+                     "is a symbolic link, so it is not read", "replace the link by the data file itself")
+             for link in linked_files(data_dir)]
     for path in sorted(data_dir.rglob("*")):
+        if path.is_symlink() or any(part.startswith(".") for part in path.relative_to(data_dir).parts):
+            continue
         if path.is_file() and path.suffix not in (".yaml", ".yml") and not path.name.startswith(".") \
                 and path.name.lower() != "readme.md":
             shown = display_path(path, root)
@@ -197,6 +203,7 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     data_key = _load_data(report, data_dir, root, cache)
     report.problems.extend(_stray_files(data_dir, root))
     report.problems.extend(docs_tree_problems(docs_dir, root))
+    report.problems.extend(site_config_problems(root))
     renderer = PageRenderer(report.dataset, use_directory_urls) if report.dataset else None
     docs_display = docs_dir.resolve().relative_to(root.resolve()).as_posix() if docs_dir.resolve().is_relative_to(
         root.resolve()) else docs_dir.as_posix()

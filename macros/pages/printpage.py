@@ -2,7 +2,8 @@
 
 mkdocs-print-site-plugin joins every page into one and rewrites links to ``#page-anchor``, but prefixes
 the ids of headings, footnotes and list items only. The handbook's own anchors sit on table rows and
-lists (``ind-…``, ``tgt-…``, ``doc-…``, ``list-…``), so their links on the print page would lead
+lists (``ind-…``, ``tgt-…``, ``doc-…``, ``list-…``), and a footnote reference (``<sup id="fnref:1">``) is
+what its footnote links back to, so their links on the print page would lead
 nowhere; this prefixes those ids the same way, section by section.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 
 _SECTION = re.compile(r"<section class=[\"']print-page[^>]*\bid=[\"']([^\"']+)[\"']")
-_ID = re.compile(r"<(tr|ol|ul|li|table|figure|div)\b([^>]*?)\bid=\"([^\"]+)\"")
+_ID = re.compile(r"<(tr|ol|ul|li|table|figure|div|sup)\b([^>]*?)\bid=\"([^\"]+)\"")
 
 
 def prefix_section_ids(html: str) -> str:

@@ -163,6 +163,19 @@ class _Collector:
         self.problems.append(Problem(self.page.display, line, key, message, hint))
 
 
+def _template_line_of(exc: BaseException, template: jinja2.Template | None) -> int:
+    """Template line where an exception Jinja did not handle (a bound's, raised from outside) stopped it."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    if line is None or template is None:
+        return 1
+    return template.get_corresponding_lineno(line)
+
+
 def _traceback_line(exc: BaseException) -> int:
     """Template line of an exception raised while rendering (Jinja rewrites its traceback to template lines)."""
     line = 1
@@ -181,6 +194,7 @@ class PageRenderer:
         self.dataset = dataset
         self.use_directory_urls = use_directory_urls
         self._collector: _Collector | None = None
+        self._template: jinja2.Template | None = None
         renderer = self
 
         class CollectingUndefined(jinja2.Undefined):
@@ -245,7 +259,7 @@ class PageRenderer:
                 return fast if fast is not None else self.render_jinja(page)
         except OverLimit as exc:
             self._collector = None
-            line = _traceback_line(exc.__cause__) if exc.__cause__ is not None else 1
+            line = _template_line_of(exc.__cause__, self._template) if exc.__cause__ is not None else 1
             if exc.limit == "seconds":
                 message = f"rendering took longer than the limit of {exc.value:g} s"
                 key = "limits.page_seconds"
@@ -317,9 +331,12 @@ class PageRenderer:
             return None, [Problem(page.display, (exc.lineno or 1) + page.offset, "(jinja)", exc.message or "syntax error",
                                   "check the {{ … }} and {% … %} brackets and quotes; write {{ '{{' }} for a literal brace")]
         except (RecursionError, MemoryError):
-            return None, [Problem(page.display, 1 + page.offset, "(jinja)", "the template is nested too deeply to read",
+            opening = min((i for i in (page.body.find("{{"), page.body.find("{%")) if i >= 0), default=0)
+            return None, [Problem(page.display, page.body.count("\n", 0, opening) + 1 + page.offset, "(jinja)",
+                                  "the template is nested too deeply to read",
                                   "unnest the brackets, parentheses or blocks on this page")]
         collector.template = template
+        self._template = template
         self._collector = collector
         macros = Macros(self.dataset, page.src, self.use_directory_urls)
         try:

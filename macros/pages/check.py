@@ -11,10 +11,12 @@ from ..core.errors import DataError, Problem, suggest
 from ..core.load import discover, display_path, load_dataset
 from ..core.model import Dataset
 from ..core.yamlsafe import read_capped
+from .comments import check_absorbed, check_sections
 from .drafts import find_drafts
 from .lint import lint_figures
 from .pagelint import lint_page
 from .render import PageRenderer, PageSource, discover_pages, read_page
+from .sections import SectionIndex
 from .words import PageWords, count_words
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
@@ -149,6 +151,37 @@ def _load_data(report: Report, data_dir: Path, root: Path, cache: CheckCache) ->
     return key
 
 
+def _sections(report: Report, drafts: set[str]) -> SectionIndex | None:
+    """The handbook's sections (published pages only), when there are comments to point at them."""
+    ds = report.dataset
+    if ds is None or not (ds.comments or ds.handbook.comments_page):
+        return None
+    return SectionIndex.build((p.src, p.body, p.offset) for p in report.page_sources if p.src not in drafts)
+
+
+def _comment_problems(report: Report, ds: Dataset, sections: SectionIndex, root: Path, docs_dir: Path) -> list[Problem]:
+    """Comments against the pages: each names a section, each absorbed one changed it; the register page exists."""
+    problems = check_sections(ds, sections)
+    bodies = {p.src: (p.body, p.offset) for p in report.page_sources}
+    problems += check_absorbed(ds, sections, bodies, root, docs_dir)
+    hb = ds.handbook
+    page = hb.comments_page
+    line = hb.page_lines.get("comments", hb.origin.line)
+    sources = {p.src: p.body for p in report.page_sources}
+    if page is None:
+        problems.append(Problem(hb.origin.file, hb.origin.line, "pages.comments", "the comments have no register page",
+                                "add `comments: gop-y.md` under `pages:` and {{ comments_register() }} to that page",
+                                "warning"))
+    elif page not in sources:
+        problems.append(Problem(hb.origin.file, line, "pages.comments", f'no page "{page}" in docs/',
+                                suggest(page, sources)))
+    elif "comments_register(" not in sources[page]:
+        problems.append(Problem(hb.origin.file, line, "pages.comments",
+                                f"{page} does not call comments_register(), so the sections' counts lead nowhere",
+                                f"add {{{{ comments_register() }}}} to {page}, or name the page that has it"))
+    return problems
+
+
 def _docs_listing(docs_dir: Path) -> list[str]:
     """Every path under docs/ with what it is now (a link may name any of them; a symlink counts as what it
     points at, a dangling one as missing)."""
@@ -186,11 +219,15 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     for path in discover_pages(docs_dir) if docs_dir.is_dir() else []:
         page, problems = read_page(path, docs_dir, root)
         report.problems.extend(problems)
-        if page is None:
-            continue
-        report.page_sources.append(page)
+        if page is not None:
+            report.page_sources.append(page)
+    sections = _sections(report, drafts)
+    if renderer is not None:
+        renderer.sections = sections
+    for page in report.page_sources:
         key = digest(page.text) if cache.enabled else ""
-        result = cache.get_page(page.src, key)
+        # The register page shows every section's title: its result depends on other pages, so it is never reused.
+        result = None if sections is not None and "comments_register(" in page.text else cache.get_page(page.src, key)
         if result is None:
             result = _check_page(page, docs_dir, drafts, budgets, renderer, key)
             cache.put_page(page.src, result)
@@ -203,5 +240,7 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     cache.save_pages({p.src for p in report.page_sources})
     if report.dataset is not None:
         _budget_problems(report, report.dataset, docs_display)
+        if sections is not None:
+            report.problems.extend(_comment_problems(report, report.dataset, sections, root, docs_dir))
     report.problems.sort(key=lambda p: (p.file, p.line, p.key))
     return report

@@ -16,7 +16,7 @@ from .drafts import find_drafts
 from .lint import lint_figures
 from .pagelint import lint_page
 from .render import PageRenderer, PageSource, discover_pages, read_page
-from .sections import SectionIndex
+from .sections import SectionIndex, reading_order
 from .words import PageWords, count_words
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
@@ -35,6 +35,7 @@ class Report:
     # check in the same process uses it instead of rendering every page a second time.
     rendered: dict[str, tuple[str, str]] = field(default_factory=dict)
     use_directory_urls: bool = True
+    sections: SectionIndex | None = None  # the published pages' headings, when the handbook has comments
 
     @property
     def errors(self) -> list[Problem]:
@@ -151,12 +152,13 @@ def _load_data(report: Report, data_dir: Path, root: Path, cache: CheckCache) ->
     return key
 
 
-def _sections(report: Report, drafts: set[str]) -> SectionIndex | None:
+def _sections(report: Report, drafts: set[str], root: Path) -> SectionIndex | None:
     """The handbook's sections (published pages only), when there are comments to point at them."""
     ds = report.dataset
     if ds is None or not (ds.comments or ds.handbook.comments_page):
         return None
-    return SectionIndex.build((p.src, p.body, p.offset) for p in report.page_sources if p.src not in drafts)
+    pages = {p.src: p for p in report.page_sources if p.src not in drafts}
+    return SectionIndex.build((p.src, p.body, p.offset) for p in map(pages.get, reading_order(root, list(pages))))
 
 
 def _comment_problems(report: Report, ds: Dataset, sections: SectionIndex, root: Path, docs_dir: Path) -> list[Problem]:
@@ -221,7 +223,7 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
         report.problems.extend(problems)
         if page is not None:
             report.page_sources.append(page)
-    sections = _sections(report, drafts)
+    sections = report.sections = _sections(report, drafts, root)
     if renderer is not None:
         renderer.sections = sections
     for page in report.page_sources:

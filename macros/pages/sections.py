@@ -16,6 +16,7 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..core.errors import suggest
 
@@ -24,6 +25,7 @@ _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+$")
 _ATTR_LIST = re.compile(r"[ \t]*\{:?[^}]*\}[ \t]*$")
 _SPACE = re.compile(r"\s+")
+MAX_CONFIG_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ class SectionIndex:
 
     def resolve(self, ref: str) -> tuple[Section | None, str, str]:
         """The section a reference names, or None with what is wrong and how to fix it."""
-        page, _, anchor = ref.partition("#")
+        page, _, anchor = ref.partition("#") if "#" in ref or ref.endswith(".md") else ("", "", ref)
         if page and not anchor:
             if page in self.first_of_page:
                 return self.first_of_page[page], "", ""
@@ -158,3 +160,34 @@ class SectionIndex:
             where = ", ".join(s.ref for s in found[:4]) + (", …" if len(found) > 4 else "")
             return None, f'"{anchor}" is the id of headings on {len(found)} pages', f"write the page too: {where}"
         return None, f'no section "{anchor}"', suggest(anchor, self.by_anchor)
+
+
+def _nav_pages(nav: object) -> list[str]:
+    if isinstance(nav, list):
+        return [p for item in nav for p in _nav_pages(item)]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in _nav_pages(value)]
+    return [nav] if isinstance(nav, str) and nav.endswith(".md") else []
+
+
+def reading_order(root: Path, pages: list[str]) -> list[str]:
+    """``pages`` in the order of mkdocs.yml's ``nav`` (the handbook's reading order), the rest after in path order.
+
+    mkdocs.yml is read as plain data (its ``!ENV`` and other tags read as nothing), capped in size; a file that
+    cannot be read leaves the path order.
+    """
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    path = root / "mkdocs.yml"
+    try:
+        raw = path.read_bytes()[:MAX_CONFIG_BYTES] if path.is_file() else b""
+        config = yaml.load(raw.decode("utf-8", "replace"), Loader=_Loader) if raw else None  # noqa: S506 — safe subclass
+    except (OSError, yaml.YAMLError, RecursionError):
+        config = None
+    nav = _nav_pages(config.get("nav")) if isinstance(config, dict) else []
+    rank = {src: i for i, src in enumerate(dict.fromkeys(nav))}
+    return sorted(pages, key=lambda src: (rank.get(src, len(rank)), src))

@@ -27,7 +27,7 @@ from ..pages.comments import counts_by_section
 from ..pages.drafts import find_drafts
 from ..pages.register import add_section_counts
 from ..pages.render import PageRenderer, PageSource, discover_pages, read_page
-from ..pages.sections import SectionIndex
+from ..pages.sections import SectionIndex, reading_order
 from ..pages.theme import PRINT_PAGE_CSS, banner_fields, print_page_css
 
 # Appended to Material's search worker so queries with or without Vietnamese diacritics find the same pages.
@@ -101,9 +101,9 @@ def _sections(root: Path, dataset: Dataset) -> tuple[SectionIndex | None, dict[s
         return None, {}
     docs_dir = root / "docs"
     drafts = find_drafts(docs_dir, root)[0] if docs_dir.is_dir() else set()
-    pages = [page for path in (discover_pages(docs_dir) if docs_dir.is_dir() else [])
-             if (page := read_page(path, docs_dir, root)[0]) is not None and page.src not in drafts]
-    index = SectionIndex.build((p.src, p.body, p.offset) for p in pages)
+    pages = {page.src: page for path in (discover_pages(docs_dir) if docs_dir.is_dir() else [])
+             if (page := read_page(path, docs_dir, root)[0]) is not None and page.src not in drafts}
+    index = SectionIndex.build((p.src, p.body, p.offset) for p in map(pages.get, reading_order(root, list(pages))))
     return index, counts_by_section(dataset, index)
 
 

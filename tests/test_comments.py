@@ -237,3 +237,15 @@ def test_register_links_and_section_counts_resolve_both_ways(built_site: Path):
         target, anchor = url.split("#")
         html = (built_site / "gop-y" / target / "index.html").resolve().read_text(encoding="utf-8")
         assert f'id="{anchor}"' in html, url
+
+
+def test_the_cached_register_follows_a_renamed_heading(project_copy):
+    from macros.core.cache import CheckCache
+
+    first = run_check(project_copy, cache=CheckCache(project_copy, enabled=True))
+    assert "Đất đai, đô thị, tài sản công" in first.rendered["gop-y.md"][1]
+    page = project_copy / "docs" / "phan-2" / "giai-phap.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("## Đất đai, đô thị, tài sản công",
+                                                             "## Đất đai, đô thị và tài sản công"), encoding="utf-8")
+    second = run_check(project_copy, cache=CheckCache(project_copy, enabled=True))
+    assert "Đất đai, đô thị và tài sản công" in second.rendered["gop-y.md"][1]

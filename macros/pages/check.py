@@ -226,10 +226,13 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     sections = report.sections = _sections(report, drafts, root)
     if renderer is not None:
         renderer.sections = sections
+    # The register page shows every section's title: its result is reused only while the headings are the same.
+    headings = digest(*(f"{s.ref}\t{s.title}" for s in sections.sections)) if sections is not None and cache.enabled else ""
     for page in report.page_sources:
-        key = digest(page.text) if cache.enabled else ""
-        # The register page shows every section's title: its result depends on other pages, so it is never reused.
-        result = None if sections is not None and "comments_register(" in page.text else cache.get_page(page.src, key)
+        key = ""
+        if cache.enabled:
+            key = digest(page.text, headings) if "comments_register(" in page.text else digest(page.text)
+        result = cache.get_page(page.src, key)
         if result is None:
             result = _check_page(page, docs_dir, drafts, budgets, renderer, key)
             cache.put_page(page.src, result)

@@ -249,3 +249,17 @@ def test_the_cached_register_follows_a_renamed_heading(project_copy):
                                                              "## Đất đai, đô thị và tài sản công"), encoding="utf-8")
     second = run_check(project_copy, cache=CheckCache(project_copy, enabled=True))
     assert "Đất đai, đô thị và tài sản công" in second.rendered["gop-y.md"][1]
+
+
+def test_the_readme_examples_check(project_copy):
+    """The README's round and comment, put into a project, pass the check (the comment is on the example's round)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, flags=re.S)
+    rounds = next(b for b in blocks if b.startswith("rounds:"))
+    comments = next(b for b in blocks if b.startswith("kind: comments"))
+    handbook = (project_copy / "data" / "handbook.yaml").read_text(encoding="utf-8")
+    assert rounds.split("\n")[1].strip() in handbook, "the README's round is the example's"
+    (project_copy / "data" / "comments" / "hoi-nghi-22.yaml").write_text(comments, encoding="utf-8")
+    result = run_macros(project_copy, "comments")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "comments: 1 comment — 0 absorbed, 0 partly, 0 explained, 1 pending (1 delegate)"

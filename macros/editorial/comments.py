@@ -59,4 +59,5 @@ def summary(comments: Iterable[Comment]) -> str:
     by_source = Counter(c.from_type for c in comments)
     dispositions = ", ".join(f"{by_disposition[d]} {d}" for d in DISPOSITIONS)
     sources = ", ".join(f"{by_source[t]} {t}" for t in COMMENT_SOURCE_TYPES if by_source[t])
-    return f"comments: {len(comments)} comments — {dispositions}" + (f" ({sources})" if sources else "")
+    noun = "comment" if len(comments) == 1 else "comments"
+    return f"comments: {len(comments)} {noun} — {dispositions}" + (f" ({sources})" if sources else "")

@@ -263,3 +263,17 @@ def test_the_readme_examples_check(project_copy):
     result = run_macros(project_copy, "comments")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "comments: 1 comment — 0 absorbed, 0 partly, 0 explained, 1 pending (1 delegate)"
+
+
+def test_history_reads_the_pages_at_a_revision_within_its_limits(repo, monkeypatch):
+    from macros.pages import history
+
+    project, commit = repo
+    pages = history.pages_at(project, project / "docs", commit)
+    assert pages["phan-2/giai-phap.md"] == (project / "docs" / "phan-2" / "giai-phap.md").read_text(encoding="utf-8")
+    assert len(pages) == len(list((project / "docs").rglob("*.md")))
+    monkeypatch.setattr(history, "MAX_FILES", 3)
+    with pytest.raises(history.HistoryUnavailable, match="over the limit"):
+        history.pages_at(project, project / "docs", commit)
+    with pytest.raises(history.HistoryUnavailable, match="not a revision"):
+        history.pages_at(project, project / "docs", "--output=x")

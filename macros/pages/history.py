@@ -66,7 +66,8 @@ def pages_at(root: Path, docs_dir: Path, revision: str) -> dict[str, str]:
     except HistoryUnavailable:
         raise HistoryUnavailable(f'revision "{revision}" is not in the git history') from None
     commit_id = commit.decode("ascii", "replace").strip()
-    listing = _git(Path(top), "ls-tree", "-r", "-l", "-z", "--full-tree", commit_id, "--", prefix + "/")
+    scope = [] if prefix == "." else ["--", prefix + "/"]
+    listing = _git(Path(top), "ls-tree", "-r", "-l", "-z", "--full-tree", commit_id, *scope)
     wanted: list[tuple[str, str]] = []
     total = 0
     for entry in listing.split(b"\0"):
@@ -81,7 +82,7 @@ def pages_at(root: Path, docs_dir: Path, revision: str) -> dict[str, str]:
         if size > MAX_FILE_BYTES:
             continue  # the check refuses such a page today; at the revision it is simply not compared
         total += size
-        wanted.append((path[len(prefix) + 1:], parts[2].decode("ascii")))
+        wanted.append((path if prefix == "." else path[len(prefix) + 1:], parts[2].decode("ascii")))
         if len(wanted) > MAX_FILES or total > MAX_TOTAL_BYTES:
             raise HistoryUnavailable(f"the pages at {revision} are over the limit of {MAX_FILES:,} files or "
                                      f"{MAX_TOTAL_BYTES:,} bytes")

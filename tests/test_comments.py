@@ -57,6 +57,14 @@ def repo(tmp_path: Path) -> tuple[Path, str]:
     return project, git(project, "rev-parse", "HEAD")
 
 
+def test_every_disposition_and_source_type_has_its_vietnamese_label():
+    from macros.core.schema import COMMENT_SOURCE_TYPES, DISPOSITIONS
+    from macros.pages.comments import DISPOSITION_LABELS, SOURCE_LABELS
+
+    assert list(DISPOSITION_LABELS) == list(DISPOSITIONS)
+    assert list(SOURCE_LABELS) == list(COMMENT_SOURCE_TYPES)
+
+
 # -- section ids ----------------------------------------------------------------------------------------
 @pytest.mark.build
 def test_section_ids_are_the_ids_of_the_built_headings(built_site: Path):

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from ..core.errors import Problem
 from ..core.model import Comment, Dataset
-from ..core.schema import COMMENT_SOURCE_TYPES, DISPOSITIONS
 from .history import HistoryUnavailable, pages_at
 from .sections import Section, SectionIndex, Slugger, page_sections, section_text
 
@@ -24,7 +23,6 @@ DISPOSITION_LABELS = {"absorbed": "Tiếp thu", "partly": "Tiếp thu một ph�
                       "pending": "Chưa xử lý"}
 SOURCE_LABELS = {"delegate": "Đại biểu", "scientist": "Nhà khoa học", "ministry": "Bộ, ngành Trung ương",
                  "party-unit": "Đảng bộ trực thuộc", "agency": "Cơ quan", "citizen": "Cá nhân", "other": "Khác"}
-assert set(DISPOSITION_LABELS) == set(DISPOSITIONS) and set(SOURCE_LABELS) == set(COMMENT_SOURCE_TYPES)
 
 
 @dataclass

@@ -127,7 +127,10 @@ def register_html(m: Macros, round_id: object = None) -> str:
             body.append(h.tag("tr", "\n".join(f"<td{h.attrs(data_label=label)}>{c}</td>"
                                                for label, c in zip(_COLUMNS, cells, strict=True)), **attrs))
     caption = "Tổng hợp, tiếp thu, giải trình ý kiến góp ý vào dự thảo"
-    return (f'<div class="hb-table-wrap hb-table hb-register" tabindex="0" role="region"{h.attrs(aria_label=caption)}>'
+    # Out of the search index like the data tables: at 1,000 comments the register alone would add a large entry
+    # every reader downloads; readers reach comments from each section's count.
+    return (f'<div class="hb-table-wrap hb-table hb-register" tabindex="0" role="region"{h.attrs(aria_label=caption)}'
+            " data-search-exclude>"
             f"<table><caption>{h.text(caption)}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{chr(10).join(body)}</tbody></table></div>")
 

@@ -161,9 +161,10 @@ def _sections(report: Report, drafts: set[str], root: Path) -> SectionIndex | No
     return SectionIndex.build((p.src, p.body, p.offset) for p in map(pages.get, reading_order(root, list(pages))))
 
 
-def _comment_problems(report: Report, ds: Dataset, sections: SectionIndex, root: Path, docs_dir: Path) -> list[Problem]:
+def _comment_problems(report: Report, ds: Dataset, sections: SectionIndex, root: Path, docs_dir: Path,
+                      drafts: set[str]) -> list[Problem]:
     """Comments against the pages: each names a section, each absorbed one changed it; the register page exists."""
-    problems = check_sections(ds, sections)
+    problems = check_sections(ds, sections, drafts)
     bodies = {p.src: (p.body, p.offset) for p in report.page_sources}
     problems += check_absorbed(ds, sections, bodies, root, docs_dir)
     hb = ds.handbook
@@ -246,6 +247,7 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     if report.dataset is not None:
         _budget_problems(report, report.dataset, docs_display)
         if sections is not None:
-            report.problems.extend(_comment_problems(report, report.dataset, sections, root, docs_dir))
+            report.problems.extend(_comment_problems(report, report.dataset, sections, root, docs_dir,
+                                                     drafts))
     report.problems.sort(key=lambda p: (p.file, p.line, p.key))
     return report

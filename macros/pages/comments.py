@@ -98,11 +98,15 @@ def counts_by_section(ds: Dataset, index: SectionIndex) -> dict[str, int]:
     return dict(out)
 
 
-def check_sections(ds: Dataset, index: SectionIndex) -> list[Problem]:
-    """Every comment names a section of the handbook (with "did you mean" when not)."""
+def check_sections(ds: Dataset, index: SectionIndex, drafts: Iterable[str] = ()) -> list[Problem]:
+    """Every comment names a published section of the handbook (with "did you mean" when not)."""
     problems = []
+    drafts = set(drafts)
     for c in ds.comments.values():
         section, message, hint = index.resolve(c.section)
+        page = c.section.partition("#")[0]
+        if section is None and page in drafts:
+            message, hint = f"{page} is a draft (`draft: true`), never published", "point the comment at a published page"
         if section is None:
             problems.append(Problem(c.origin.file, c.section_line, f"{_key(c)}.section", message, hint))
     return problems

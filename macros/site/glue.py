@@ -54,7 +54,7 @@ _CHECKED: dict[Path, tuple[Dataset, CheckedPages | None]] = {}
 class _State:
     """Per-build state kept on the mkdocs-macros environment object."""
 
-    def __init__(self, root: Path, use_directory_urls: bool):
+    def __init__(self, root: Path, use_directory_urls: bool, docs_dir: Path | None = None):
         checked = _CHECKED.get(root)
         self._checked_pages = None
         if checked is not None:
@@ -69,7 +69,7 @@ class _State:
             log.info(str(warning))
         self.root = root
         self.use_directory_urls = use_directory_urls
-        self.sections, self.counts = _sections(root, self.dataset)
+        self.sections, self.counts = _sections(root, docs_dir or root / "docs", self.dataset)
         self.renderer = PageRenderer(self.dataset, use_directory_urls, self.sections)
         self._macros: dict[str, Macros] = {}
 
@@ -95,11 +95,10 @@ class _State:
         return self._macros[src]
 
 
-def _sections(root: Path, dataset: Dataset) -> tuple[SectionIndex | None, dict[str, int]]:
+def _sections(root: Path, docs_dir: Path, dataset: Dataset) -> tuple[SectionIndex | None, dict[str, int]]:
     """The published pages' sections and the comments on each, when the handbook has comments (as the check has them)."""
     if not (dataset.comments or dataset.handbook.comments_page):
         return None, {}
-    docs_dir = root / "docs"
     drafts = find_drafts(docs_dir, root)[0] if docs_dir.is_dir() else set()
     pages = {page.src: page for path in (discover_pages(docs_dir) if docs_dir.is_dir() else [])
              if (page := read_page(path, docs_dir, root)[0]) is not None and page.src not in drafts}
@@ -110,7 +109,7 @@ def _sections(root: Path, dataset: Dataset) -> tuple[SectionIndex | None, dict[s
 def define_env(env: Any) -> None:
     """Register the core's macros; each call is bound to the page mkdocs-macros is rendering."""
     root = Path(env.conf["config_file_path"]).resolve().parent
-    state = _State(root, bool(env.conf["use_directory_urls"]))
+    state = _State(root, bool(env.conf["use_directory_urls"]), Path(env.conf["docs_dir"]).resolve())
     env.variables["_handbook_state"] = state
 
     def bind(name: str):

@@ -111,6 +111,26 @@ def cmd_status(args: argparse.Namespace) -> int:
                            f"(on track from ratio {format_ratio(hb.on_track_ratio)})")
 
 
+def cmd_comments(args: argparse.Namespace) -> int:
+    """The comments register grouped by section, after the whole check (macros/editorial/comments.py)."""
+    from .editorial.comments import register_lines, summary
+    from .pages.comments import selected
+    from .pages.sections import SectionIndex
+
+    report = _checked(args)
+    ds = report.dataset
+    if ds is None:
+        return _finish(report, "comments: not shown, the data has errors")
+    if args.round is not None and args.round not in ds.rounds:
+        from .core.errors import suggest
+
+        print(f'no round "{args.round}" — {suggest(args.round, ds.rounds)}', file=sys.stderr)
+        return 2
+    for line in register_lines(ds, report.sections or SectionIndex(), args.round):
+        print(line)
+    return _finish(report, summary(selected(ds, args.round)))
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     print("[1/2] check: data, macros, figure lint, word budgets", flush=True)
@@ -158,6 +178,8 @@ def make_parser() -> argparse.ArgumentParser:
     command("check", cmd_check, "validate data and pages without a full build")
     command("stats", cmd_stats, "words per section against their budgets, and the reading time")
     command("status", cmd_status, "every target's computed status with its inputs")
+    comments = command("comments", cmd_comments, "the comments register by section, with what became of each")
+    comments.add_argument("--round", help="only the comments of this round (an id from data/handbook.yaml)")
     build = command("build", cmd_build, "check, then mkdocs build --strict")
     build.add_argument("--site-dir", help="where to write the site (default: site/)")
     _add_publish_commands(sub, common)

@@ -17,6 +17,7 @@ from .errors import DataError, Problem, suggest
 from .fastschema import compile_schema
 from .model import (
     Abbreviation,
+    Comment,
     Dataset,
     Document,
     Handbook,
@@ -25,6 +26,7 @@ from .model import (
     ListItem,
     Origin,
     PartialDate,
+    Round,
     Source,
     Target,
 )
@@ -134,6 +136,11 @@ def _translate(doc: YamlDoc, error: ValidationError) -> None:
         elif pattern.startswith("^[a-z0-9]"):
             doc.problem(path, f'"{error.instance}" is not a valid id',
                         "use lower-case letters without diacritics, digits and hyphens, e.g. grdp-growth")
+        elif pattern.startswith("^[^\\s#]"):
+            doc.problem(path, f'"{error.instance}" is not a section id',
+                        "write a heading's id (moi-truong), or the page and id (phan-1/van-hoa-xa-hoi.md#moi-truong)")
+        elif pattern.startswith("^[A-Za-z0-9]"):
+            doc.problem(path, f'"{error.instance}" is not a git revision', "write a commit id or a tag name")
         elif pattern.startswith("^https?"):
             doc.problem(path, f'"{error.instance}" is not a web address', "write a full http:// or https:// URL")
         else:
@@ -236,7 +243,7 @@ def _handbook(doc: YamlDoc) -> Handbook:
         page_lines={key: doc.line(("pages", key)) for key in d["pages"]},
         on_track_ratio=float(d["status_method"]["on_track_ratio"]), min_points=d["status_method"]["min_points"],
         indicators_page=d["pages"]["indicators"], documents_page=d["pages"]["documents"],
-        method_page=d["pages"].get("method"), origin=_origin(doc, ()),
+        method_page=d["pages"].get("method"), comments_page=d["pages"].get("comments"), origin=_origin(doc, ()),
         short_title=d.get("short_title"), congress=d.get("congress"), reading_speed=d.get("reading_speed", 200),
         **{key: d.get("limits", {})[key] for key in ("page_seconds", "page_memory_mb", "check_seconds")
            if key in d.get("limits", {})},
@@ -276,16 +283,36 @@ def _list(doc: YamlDoc, i: int, d: dict) -> ItemList:
                     intro=d.get("intro"), source=d.get("source"), ordered=d.get("ordered", True))
 
 
-def _check_dates(doc: YamlDoc, items_key: str) -> None:
+def _check_dates(doc: YamlDoc, items_key: str, keys: tuple[str, ...] = ("date",)) -> None:
     """Schema patterns accept 2024-02-30; the calendar does not."""
     entries = doc.data.get(items_key) if items_key else [doc.data]
     for i, entry in enumerate(entries or []):
-        path = (items_key, i, "date") if items_key else ("date",)
-        if isinstance(entry, dict) and isinstance(entry.get("date"), str):
-            try:
-                PartialDate.parse(entry["date"])
-            except ValueError:
-                doc.problem(path, f'"{entry["date"]}" is not a date on the calendar', "check the day and month")
+        for key in keys:
+            path = (items_key, i, key) if items_key else (key,)
+            if isinstance(entry, dict) and isinstance(entry.get(key), str):
+                try:
+                    PartialDate.parse(entry[key])
+                except ValueError:
+                    doc.problem(path, f'"{entry[key]}" is not a date on the calendar', "check the day and month")
+
+
+def _rounds(doc: YamlDoc) -> dict[str, Round]:
+    """The handbook's rounds of comment; a second round with the same id is reported by the cross-check."""
+    out: dict[str, Round] = {}
+    for i, r in enumerate(doc.data.get("rounds", ())):
+        out.setdefault(r["id"], Round(r["id"], r["title"], PartialDate.parse(r["date"]), r["draft"],
+                                      _origin(doc, ("rounds", i)), r.get("revision"), r.get("source")))
+    return out
+
+
+def _comment(doc: YamlDoc, i: int, d: dict) -> Comment:
+    return Comment(
+        id=d["id"], round=doc.data["round"], from_type=d["from"]["type"], from_name=d["from"]["name"],
+        date=PartialDate.parse(d["date"]), section=d["section"], text=d["text"], disposition=d["disposition"],
+        origin=_origin(doc, ("comments", i)), quote=d.get("quote"), response=d.get("response"), issue=d.get("issue"),
+        decided_by=d.get("decided_by"),
+        decided_on=PartialDate.parse(d["decided_on"]) if "decided_on" in d else None, source=d.get("source"),
+        section_line=doc.line(("comments", i, "section")), disposition_line=doc.line(("comments", i, "disposition")))
 
 
 _COLLECTIONS = {"sources": "sources", "indicators": "indicators", "documents": "documents", "lists": "lists"}
@@ -305,7 +332,10 @@ def build_dataset(docs: Iterable[YamlDoc], data_dir_display: str = "data") -> tu
         kind = doc.data["kind"]
         if kind == "handbook":
             _check_dates(doc, "")
+            _check_dates(doc, "rounds")
             handbooks.append(doc)
+        elif kind == "comments":
+            _check_dates(doc, "comments", ("date", "decided_on"))
         elif kind in ("sources", "documents"):
             _check_dates(doc, kind)
         if not any(p.is_error for p in doc.problems):
@@ -321,13 +351,24 @@ def build_dataset(docs: Iterable[YamlDoc], data_dir_display: str = "data") -> tu
     if not handbooks or any(p.is_error for p in problems):
         # Structural errors first: cross-checks on half-valid data would only add noise.
         return None, problems
-    dataset = Dataset(handbook=_handbook(handbooks[0]))
+    dataset = Dataset(handbook=_handbook(handbooks[0]), rounds=_rounds(handbooks[0]))
     seen: dict[tuple[str, str], Origin] = {}
     for doc in valid:
         kind = doc.data["kind"]
         if kind == "abbreviations":
             for i, d in enumerate(doc.data["items"]):
                 dataset.abbreviations.append(Abbreviation(d["short"], d["full"], _origin(doc, ("items", i))))
+            continue
+        if kind == "comments":
+            for i, d in enumerate(doc.data["comments"]):
+                origin = _origin(doc, ("comments", i))
+                first = dataset.comments.get(d["id"])
+                if first:
+                    problems.append(Problem(origin.file, doc.line(("comments", i, "id")), f"comments[{i}].id",
+                                            f'"{d["id"]}" is defined twice (first at {first.origin})',
+                                            "give each comment a unique id"))
+                    continue
+                dataset.comments[d["id"]] = _comment(doc, i, d)
             continue
         if kind not in _COLLECTIONS:
             continue

@@ -163,6 +163,44 @@ class Handbook:
     page_seconds: float = 20.0  # limits: far above what a real page takes (well under a second)
     page_memory_mb: int = 512
     check_seconds: float = 900.0
+    comments_page: str | None = None
+
+
+@dataclass(frozen=True)
+class Round:
+    """A round of comment on the draft: who was asked, when, and which draft (and git revision) they read."""
+
+    id: str
+    title: str
+    date: PartialDate
+    draft: str
+    origin: Origin
+    revision: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment on the draft, where it points, and what became of it (tiếp thu, giải trình)."""
+
+    id: str
+    round: str
+    from_type: str
+    from_name: str
+    date: PartialDate
+    section: str
+    text: str
+    disposition: str  # "absorbed" | "partly" | "explained" | "pending"
+    origin: Origin
+    quote: str | None = None
+    response: str | None = None
+    issue: str | None = None
+    decided_by: str | None = None
+    decided_on: PartialDate | None = None
+    source: str | None = None
+    # Lines of the keys later checks point at (the section named, the disposition claimed).
+    section_line: int = field(default=0, compare=False)
+    disposition_line: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -175,3 +213,5 @@ class Dataset:
     documents: dict[str, Document] = field(default_factory=dict)
     lists: dict[str, ItemList] = field(default_factory=dict)
     abbreviations: list[Abbreviation] = field(default_factory=list)
+    rounds: dict[str, Round] = field(default_factory=dict)
+    comments: dict[str, Comment] = field(default_factory=dict)

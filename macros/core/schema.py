@@ -81,6 +81,18 @@ LIST = _object({"id": ID, "title": SHORT_TEXT, "intro": TEXT, "source": ID, "ord
 ABBREVIATION = _object({"short": {"type": "string", "minLength": 1, "maxLength": 20}, "full": SHORT_TEXT},
                        ["short", "full"])
 
+# The rounds of comment on the draft (a conference, scientists, central ministries): what each comment answers to.
+# `revision` is the git commit (or tag) of the draft the round read, for the check that an `absorbed` comment's
+# section has changed since; it cannot start with "-", so it is never read as an option by git.
+ROUND = _object({
+    "id": ID,
+    "title": SHORT_TEXT,
+    "date": DATE,
+    "draft": {"type": "string", "minLength": 1, "maxLength": 40},
+    "revision": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}\Z"},
+    "source": ID,
+}, ["id", "title", "date", "draft"])
+
 HANDBOOK = _object({
     "kind": {"const": "handbook"},
     "title": SHORT_TEXT,
@@ -109,9 +121,35 @@ HANDBOOK = _object({
     }, []),
     "pages": _object({"indicators": {"type": "string", "pattern": r"\.md\Z"},
                       "documents": {"type": "string", "pattern": r"\.md\Z"},
-                      "method": {"type": "string", "pattern": r"\.md\Z"}}, ["indicators", "documents"]),
+                      "method": {"type": "string", "pattern": r"\.md\Z"},
+                      "comments": {"type": "string", "pattern": r"\.md\Z"}}, ["indicators", "documents"]),
+    "rounds": {"type": "array", "items": ROUND, "minItems": 1},
 }, ["kind", "title", "organisation", "status", "circulation", "version", "date", "budgets", "status_method",
     "pages"])
+
+
+COMMENT_SOURCE_TYPES: tuple[str, ...] = ("delegate", "scientist", "ministry", "party-unit", "agency", "citizen",
+                                         "other")
+DISPOSITIONS: tuple[str, ...] = ("absorbed", "partly", "explained", "pending")
+
+COMMENT = _object({
+    "id": ID,
+    "from": _object({"type": {"enum": list(COMMENT_SOURCE_TYPES)}, "name": SHORT_TEXT}, ["type", "name"]),
+    "date": DATE,
+    # A heading's anchor ("moi-truong"), or the page and anchor ("phan-1/van-hoa-xa-hoi.md#moi-truong"), or a page.
+    "section": {"type": "string", "pattern": r"^[^\s#]*(#[^\s#]+)?\Z", "minLength": 1, "maxLength": 200},
+    "quote": TEXT,
+    "text": TEXT,
+    "disposition": {"enum": list(DISPOSITIONS)},
+    "response": TEXT,
+    "issue": ID,
+    "decided_by": SHORT_TEXT,
+    "decided_on": DATE,
+    "source": ID,
+}, ["id", "from", "date", "section", "text", "disposition"])
+
+COMMENTS = _object({"kind": {"const": "comments"}, "round": ID,
+                    "comments": {"type": "array", "items": COMMENT, "minItems": 1}}, ["kind", "round", "comments"])
 
 
 def _kind(kind: str, key: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -125,4 +163,5 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "documents": _kind("documents", "documents", DOCUMENT),
     "lists": _kind("lists", "lists", LIST),
     "abbreviations": _kind("abbreviations", "items", ABBREVIATION),
+    "comments": COMMENTS,
 }

@@ -7,7 +7,7 @@ another file, a base year among the values, a comparison indicator with the same
 from __future__ import annotations
 
 from .errors import Problem, suggest
-from .model import Dataset, Indicator, Origin
+from .model import Comment, Dataset, Indicator, Origin, PartialDate
 from .yamlsafe import YamlDoc, path_text
 
 COUNT_UNITS = {"người", "đảng viên", "đại biểu", "tổ chức", "nhiệm vụ", "hộ", "căn", "dự án", "xã", "đơn vị"}
@@ -79,6 +79,44 @@ def _check_indicator(rep: _Reporter, ds: Dataset, ind: Indicator) -> None:
                 "use `trend: linear` for rates and values that can be zero or negative")
 
 
+def _later(a: PartialDate, b: PartialDate) -> bool:
+    """``a`` is certainly after ``b``: compared only as precisely as both are known (2024-12-20 is not after 2024-12)."""
+    depth = min(sum(1 for p in (x.year, x.month, x.day) if p is not None) for x in (a, b))
+    return a.sort_key[:depth] > b.sort_key[:depth]
+
+
+def _shown(date: PartialDate) -> str:
+    return "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate((date.year, date.month, date.day)) if p is not None)
+
+
+def _check_comment(rep: _Reporter, ds: Dataset, c: Comment) -> None:
+    o = c.origin
+    rnd = ds.rounds.get(c.round)
+    if rnd is not None and _later(c.date, rnd.date):
+        rep.add(o, ("date",), f"{_shown(c.date)} is after the round's date {_shown(rnd.date)}",
+                f'check the date, or the round (round "{rnd.id}" at {rnd.origin})')
+    if c.disposition in ("explained", "partly") and not c.response:
+        word = "explained" if c.disposition == "explained" else "partly absorbed"
+        rep.add(o, ("disposition",), f"a comment {word} has no `response`",
+                "write the reasons under `response:` (giải trình), as the register must show them")
+    if c.decided_on is not None and _later(c.date, c.decided_on):
+        rep.add(o, ("decided_on",), f"{_shown(c.decided_on)} is before the comment's date {_shown(c.date)}",
+                "a comment is decided on after it is given")
+    _ref(rep, o, ("source",), c.source, ds.sources, "source")
+
+
+def _check_rounds(rep: _Reporter, ds: Dataset, doc: YamlDoc | None) -> None:
+    seen: dict[str, int] = {}
+    rounds = (doc.data.get("rounds") or []) if doc is not None and isinstance(doc.data, dict) else []
+    for i, r in enumerate(rounds):
+        origin = Origin(ds.handbook.origin.file, 1, ("rounds", i))
+        if r["id"] in seen:
+            rep.add(origin, ("id",), f'round "{r["id"]}" is defined twice (first at line {seen[r["id"]]})',
+                    "give each round a unique id")
+        seen.setdefault(r["id"], doc.line(("rounds", i, "id")))
+        _ref(rep, origin, ("source",), r.get("source"), ds.sources, "source")
+
+
 def cross_check(ds: Dataset, docs: dict[str, YamlDoc]) -> list[Problem]:
     """Every problem that needs more than one file (or one whole item) to see."""
     rep = _Reporter(docs)
@@ -99,4 +137,12 @@ def cross_check(ds: Dataset, docs: dict[str, YamlDoc]) -> list[Problem]:
             rep.add(abbr.origin, ("short",), f'"{abbr.short}" is listed twice (first at {seen[abbr.short]})',
                     "keep one")
         seen.setdefault(abbr.short, abbr.origin)
+    _check_rounds(rep, ds, docs.get(ds.handbook.origin.file))
+    # A file's `round:` is one key at its top: one problem per file, not one per comment.
+    for file, round_id in {c.origin.file: c.round for c in ds.comments.values()}.items():
+        if round_id not in ds.rounds:
+            rep.add(Origin(file, 1, ()), ("round",), f'no round "{round_id}" in {ds.handbook.origin.file}',
+                    suggest(round_id, ds.rounds) if ds.rounds else f"add it under `rounds:` in {ds.handbook.origin.file}")
+    for c in ds.comments.values():
+        _check_comment(rep, ds, c)
     return rep.problems

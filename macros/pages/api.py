@@ -27,7 +27,7 @@ ILLUSTRATIVE = "minh hoạ"
 ILLUSTRATIVE_NOTE = "Số liệu minh hoạ, không phải số liệu chính thức"
 MACRO_NAMES = ("fig", "target", "status", "ratio", "diff", "share", "change", "doc", "items", "key_figures",
                "targets_table", "indicators_table", "documents_table", "abbreviations", "sources_list",
-               "status_method", "meta", "chart", "charts", "dashboard")
+               "status_method", "meta", "chart", "charts", "dashboard", "comments_totals", "comments_register")
 
 
 def page_url(src_path: str, use_directory_urls: bool = True) -> str:
@@ -92,8 +92,10 @@ def _macro(fn: Callable[..., str]) -> Callable[..., str]:
 class Macros:
     """The macros for one page: figures, computed figures, statuses, citations, tables."""
 
-    def __init__(self, dataset: Dataset, page_src: str = "index.md", use_directory_urls: bool = True):
+    def __init__(self, dataset: Dataset, page_src: str = "index.md", use_directory_urls: bool = True,
+                 sections: Any = None):
         self.ds = dataset
+        self.sections = sections  # the handbook's SectionIndex (macros.pages.sections), for the comments register
         self.page_src = page_src
         self.use_directory_urls = use_directory_urls
         self._call: tuple[str, tuple, dict] = ("", (), {})
@@ -542,6 +544,21 @@ class Macros:
         table = h.table(["Chỉ tiêu", "Giá trị theo năm", "Mục tiêu", "Tình trạng"], rows,
                         caption="Số liệu của các con số chính", class_="hb-table hb-dashboard__table")
         return h.tag("div", h.tag("ul", "\n".join(cards), class_="hb-cards") + table, class_="hb-dashboard")
+
+    # -- the comments register (macros/pages/register.py) --------------------------------------------
+    @_macro
+    def comments_totals(self, round: str | None = None) -> str:
+        """Part I of the register: comments by source and by what became of them."""
+        from .register import totals_html
+
+        return totals_html(self, round)
+
+    @_macro
+    def comments_register(self, round: str | None = None) -> str:
+        """Part II of the register: every comment by section, in the familiar five columns."""
+        from .register import register_html
+
+        return register_html(self, round)
 
     # -- registration ---------------------------------------------------------------------------
     def functions(self) -> dict[str, Callable[..., str]]:

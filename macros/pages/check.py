@@ -12,6 +12,7 @@ from ..core.errors import DataError, Problem, suggest
 from ..core.load import discover, display_path, linked_files, load_dataset
 from ..core.model import Dataset
 from ..core.yamlsafe import read_capped
+from .comments import check_absorbed, check_sections
 from .docsfiles import docs_tree_problems, walk_docs
 from .drafts import find_drafts
 from .htmllint import lint_html
@@ -19,6 +20,7 @@ from .lint import lint_figures
 from .pagelint import lint_page
 from .render import PageRenderer, PageSource, discover_pages, read_page
 from .scan import blank_spans, fenced
+from .sections import SectionIndex, reading_order
 from .siteconfig import site_config_problems
 from .words import PageWords, count_words
 
@@ -39,6 +41,7 @@ class Report:
     # check in the same process uses it instead of rendering every page a second time.
     rendered: dict[str, tuple[str, str]] = field(default_factory=dict)
     use_directory_urls: bool = True
+    sections: SectionIndex | None = None  # the published pages' headings, when the handbook has comments
 
     @property
     def errors(self) -> list[Problem]:
@@ -162,6 +165,39 @@ def _load_data(report: Report, data_dir: Path, root: Path, cache: CheckCache) ->
     return key
 
 
+def _sections(report: Report, drafts: set[str], root: Path) -> SectionIndex | None:
+    """The handbook's sections (published pages only), when there are comments to point at them."""
+    ds = report.dataset
+    if ds is None or not (ds.comments or ds.handbook.comments_page):
+        return None
+    pages = {p.src: p for p in report.page_sources if p.src not in drafts}
+    return SectionIndex.build((p.src, p.body, p.offset) for p in map(pages.get, reading_order(root, list(pages))))
+
+
+def _comment_problems(report: Report, ds: Dataset, sections: SectionIndex, root: Path, docs_dir: Path,
+                      drafts: set[str]) -> list[Problem]:
+    """Comments against the pages: each names a section, each absorbed one changed it; the register page exists."""
+    problems = check_sections(ds, sections, drafts)
+    bodies = {p.src: (p.body, p.offset) for p in report.page_sources}
+    problems += check_absorbed(ds, sections, bodies, root, docs_dir)
+    hb = ds.handbook
+    page = hb.comments_page
+    line = hb.page_lines.get("comments", hb.origin.line)
+    sources = {p.src: p.body for p in report.page_sources}
+    if page is None:
+        problems.append(Problem(hb.origin.file, hb.origin.line, "pages.comments", "the comments have no register page",
+                                "add `comments: gop-y.md` under `pages:` and {{ comments_register() }} to that page",
+                                "warning"))
+    elif page not in sources:
+        problems.append(Problem(hb.origin.file, line, "pages.comments", f'no page "{page}" in docs/',
+                                suggest(page, sources)))
+    elif "comments_register(" not in sources[page]:
+        problems.append(Problem(hb.origin.file, line, "pages.comments",
+                                f"{page} does not call comments_register(), so the sections' counts lead nowhere",
+                                f"add {{{{ comments_register() }}}} to {page}, or name the page that has it"))
+    return problems
+
+
 def _docs_listing(docs_dir: Path) -> list[str]:
     """Every path under docs/ with what it is now (a link may name any of them), links not followed."""
     return [f"{kind} {path.relative_to(docs_dir).as_posix()}" for path, kind in walk_docs(docs_dir)]
@@ -218,10 +254,17 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     for path in discover_pages(docs_dir) if docs_dir.is_dir() else []:
         page, problems = read_page(path, docs_dir, root)
         report.problems.extend(problems)
-        if page is None:
-            continue
-        report.page_sources.append(page)
-        key = digest(page.text) if cache.enabled else ""
+        if page is not None:
+            report.page_sources.append(page)
+    sections = report.sections = _sections(report, drafts, root)
+    if renderer is not None:
+        renderer.sections = sections
+    # The register page shows every section's title: its result is reused only while the headings are the same.
+    headings = digest(*(f"{s.ref}\t{s.title}" for s in sections.sections)) if sections is not None and cache.enabled else ""
+    for page in report.page_sources:
+        key = ""
+        if cache.enabled:
+            key = digest(page.text, headings) if "comments_register(" in page.text else digest(page.text)
         result = cache.get_page(page.src, key)
         if result is None:
             result = _check_page(page, docs_dir, drafts, budgets, renderer, key)
@@ -235,5 +278,8 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     cache.save_pages({p.src for p in report.page_sources})
     if report.dataset is not None:
         _budget_problems(report, report.dataset, docs_display)
+        if sections is not None:
+            report.problems.extend(_comment_problems(report, report.dataset, sections, root, docs_dir,
+                                                     drafts))
     report.problems.sort(key=lambda p: (p.file, p.line, p.key))
     return report

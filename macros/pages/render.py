@@ -190,9 +190,10 @@ def _traceback_line(exc: BaseException) -> int:
 class PageRenderer:
     """Renders pages with the handbook's macros; reports every bad call with page and line."""
 
-    def __init__(self, dataset: Dataset, use_directory_urls: bool = True):
+    def __init__(self, dataset: Dataset, use_directory_urls: bool = True, sections: Any = None):
         self.dataset = dataset
         self.use_directory_urls = use_directory_urls
+        self.sections = sections  # the handbook's SectionIndex, for the comments register
         self._collector: _Collector | None = None
         self._template: jinja2.Template | None = None
         renderer = self
@@ -301,7 +302,7 @@ class PageRenderer:
         if not calls:
             return body, []
         collector = _Collector(page)
-        macros = self._wrap(Macros(self.dataset, page.src, self.use_directory_urls), collector)
+        macros = self._wrap(Macros(self.dataset, page.src, self.use_directory_urls, self.sections), collector)
         out = []
         pos = 0
         for start, end, line, (name, args, kwargs) in calls:
@@ -338,7 +339,7 @@ class PageRenderer:
         collector.template = template
         self._template = template
         self._collector = collector
-        macros = Macros(self.dataset, page.src, self.use_directory_urls)
+        macros = Macros(self.dataset, page.src, self.use_directory_urls, self.sections)
         try:
             text = template.render(**self._wrap(macros, collector))
         except jinja2.TemplateError as exc:

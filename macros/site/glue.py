@@ -23,7 +23,11 @@ from ..core.errors import DataError, Problem, universal_newlines
 from ..core.load import load_dataset
 from ..core.model import Dataset
 from ..pages.api import MACRO_NAMES, Macros
-from ..pages.render import PageRenderer, PageSource
+from ..pages.comments import counts_by_section
+from ..pages.drafts import find_drafts
+from ..pages.register import add_section_counts
+from ..pages.render import PageRenderer, PageSource, discover_pages, read_page
+from ..pages.sections import SectionIndex, reading_order
 from ..pages.theme import PRINT_PAGE_CSS, banner_fields, print_page_css
 
 # Appended to Material's search worker so queries with or without Vietnamese diacritics find the same pages.
@@ -50,7 +54,7 @@ _CHECKED: dict[Path, tuple[Dataset, CheckedPages | None]] = {}
 class _State:
     """Per-build state kept on the mkdocs-macros environment object."""
 
-    def __init__(self, root: Path, use_directory_urls: bool):
+    def __init__(self, root: Path, use_directory_urls: bool, docs_dir: Path | None = None):
         checked = _CHECKED.get(root)
         self._checked_pages = None
         if checked is not None:
@@ -65,14 +69,15 @@ class _State:
             log.info(str(warning))
         self.root = root
         self.use_directory_urls = use_directory_urls
-        self.renderer = PageRenderer(self.dataset, use_directory_urls)
+        self.sections, self.counts = _sections(root, docs_dir or root / "docs", self.dataset)
+        self.renderer = PageRenderer(self.dataset, use_directory_urls, self.sections)
         self._macros: dict[str, Macros] = {}
 
     def sync_urls(self, use_directory_urls: bool) -> None:
         """Follow the final URL style: a plugin configured after us (Material's offline) may turn directory URLs off."""
         if use_directory_urls != self.use_directory_urls:
             self.use_directory_urls = use_directory_urls
-            self.renderer = PageRenderer(self.dataset, use_directory_urls)
+            self.renderer = PageRenderer(self.dataset, use_directory_urls, self.sections)
             self._macros.clear()
 
     def render(self, source: PageSource) -> tuple[str | None, list[Problem]]:
@@ -86,14 +91,25 @@ class _State:
 
     def macros_for(self, src: str) -> Macros:
         if src not in self._macros:
-            self._macros[src] = Macros(self.dataset, src, self.use_directory_urls)
+            self._macros[src] = Macros(self.dataset, src, self.use_directory_urls, self.sections)
         return self._macros[src]
+
+
+def _sections(root: Path, docs_dir: Path, dataset: Dataset) -> tuple[SectionIndex | None, dict[str, int]]:
+    """The published pages' sections and the comments on each, when the handbook has comments (as the check has them)."""
+    if not (dataset.comments or dataset.handbook.comments_page):
+        return None, {}
+    drafts = find_drafts(docs_dir, root)[0] if docs_dir.is_dir() else set()
+    pages = {page.src: page for path in (discover_pages(docs_dir) if docs_dir.is_dir() else [])
+             if (page := read_page(path, docs_dir, root)[0]) is not None and page.src not in drafts}
+    index = SectionIndex.build((p.src, p.body, p.offset) for p in map(pages.get, reading_order(root, list(pages))))
+    return index, counts_by_section(dataset, index)
 
 
 def define_env(env: Any) -> None:
     """Register the core's macros; each call is bound to the page mkdocs-macros is rendering."""
     root = Path(env.conf["config_file_path"]).resolve().parent
-    state = _State(root, bool(env.conf["use_directory_urls"]))
+    state = _State(root, bool(env.conf["use_directory_urls"]), Path(env.conf["docs_dir"]).resolve())
     env.variables["_handbook_state"] = state
 
     def bind(name: str):
@@ -188,6 +204,9 @@ def on_pre_page_macros(env: Any) -> None:
         raise PluginError("\n".join(str(p) for p in problems))
     meta_flag = (page.meta or {}).get("render_macros")
     would_render = meta_flag is not False and (meta_flag is True or env.config.get("render_by_default", True))
+    if text is not None and state.counts:
+        text = add_section_counts(text, src, state.counts, state.dataset.handbook.comments_page,
+                                  state.use_directory_urls)
     if text is not None and would_render:
         # The core has just rendered the page with the same macros: hand mkdocs-macros that text and
         # tell it not to render the page a second time (its own copy of the page only, not page.meta).

@@ -24,7 +24,7 @@ from ..core.yamlsafe import read_capped
 from .mapping import MappingError, read_mapping
 from .sheetread import CellProblem, Layout, Matcher, Reading, SheetReader
 from .workbook import WorkbookUnreadable, read_workbook
-from .yamledit import EditRefused, Editor, yaml_number, yaml_origin, yaml_text
+from .yamledit import Editor, EditRefused, yaml_number, yaml_origin, yaml_text
 
 
 @dataclass
@@ -223,7 +223,7 @@ def run_intake(root: Path, workbook: Path, sheet: str | None = None, mapping: Pa
     except DataError as exc:
         for p in exc.problems:
             print(p, file=sys.stderr)
-        print(f"intake: the new values would not pass the check — nothing was written")
+        print("intake: the new values would not pass the check — nothing was written")
         return 1
     _write_atomically(files)
     print(f"intake: {summary}; wrote " + ", ".join(display_path(p, root) for p in files))

@@ -332,9 +332,9 @@ class SheetReader:
         if ind.unit in LEVEL_UNITS_EXEMPT:
             return True
         known = [abs(x) for x in ind.values.values() if not isinstance(x, tuple) and x]
-        if known and value and not 0.1 <= abs(value) / max(known) <= 10 and not 0.1 <= abs(value) / min(known) <= 10:
+        if known and value and not 0.1 < abs(value) / max(known) < 10 and not 0.1 < abs(value) / min(known) < 10:
             self.problem(ref, f"{shown} is more than ten times off {ind.id}'s values ({min(known):g}–{max(known):g} "
-                              f"{ind.unit})", f"check the unit (tỷ or nghìn tỷ?); if it is right, add `range:` "
+                              f"{ind.unit})", "check the unit (tỷ or nghìn tỷ?); if it is right, add `range:` "
                                              "to the indicator")
             return False
         return True

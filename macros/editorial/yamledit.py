@@ -119,7 +119,9 @@ class Editor:
                 return
             values_line = lines_of[base + ("values",)] - 1
             indent = " " * _indent(lines[values_line])
-            at = _entry_end(lines, values_line)
+            # Always in the order values, flags, origins: a reader finds a year's flag before its origin.
+            after = base + ("flags",) if key == "origins" and base + ("flags",) in lines_of else base + ("values",)
+            at = _entry_end(lines, lines_of[after] - 1)
             child = " " * (_indent(lines[values_line]) + self._step(lines, base))
             lines[at:at] = [f"{indent}{key}:\n", f"{child}{year}: {rendered}\n"]
         elif not isinstance(current, dict) or not current or lines_of[block_path] == lines_of.get(

@@ -164,13 +164,31 @@ class Macros:
         return "Nguồn: " + "; ".join(notes) if notes else None
 
     def _figure(self, shown: str, tooltip: str, anchor: str, illustrative: bool, extra_class: str = "",
-                sources: list[str | None] | None = None) -> str:
-        """A figure as the reader sees it: linked to its row, source in the tooltip, "minh hoạ" if so."""
+                sources: list[str | None] | None = None, flag: str | None = None) -> str:
+        """A figure as the reader sees it: linked to its row, source in the tooltip, "minh hoạ" if so.
+
+        A value the statistics office flags ("ước tính", "sơ bộ") says so beside it, as "minh hoạ" does:
+        a cadre quoting the figure must see that it is not final.
+        """
         classes = "hb-fig" + (" hb-fig--illustrative" if illustrative else "") + extra_class
         link = h.tag("a", h.text(shown), href=self._link(self.ds.handbook.indicators_page, anchor), title=tooltip)
-        note = " " + self._illustrative_mark() if illustrative else ""
+        note = (" " + self._flag_mark(flag) if flag else "") + (" " + self._illustrative_mark() if illustrative else "")
         return h.tag("span", link + note, class_=classes, data_source=tooltip,
                      data_print_note=self.print_note(sources or []))
+
+    @staticmethod
+    def _flag_mark(flag: str) -> str:
+        return h.tag("span", h.text(flag), class_="hb-flag")
+
+    @staticmethod
+    def origin_text(ind: Indicator, years: list[int] | None = None) -> str:
+        """Where imported values came from: "Nhập ngày 02/12/2026 từ so-lieu.xlsx, trang GRDP: ô F5 (2024)"."""
+        groups: dict[tuple[str, str, str], list[str]] = {}
+        for year in sorted(ind.origins if years is None else [y for y in years if y in ind.origins]):
+            o = ind.origins[year]
+            groups.setdefault((format_date(o.date), o.workbook, o.sheet), []).append(f"{o.cell} ({year})")
+        return "; ".join(f"Nhập ngày {date} từ {book}, trang {sheet}: ô {', '.join(cells)}"
+                         for (date, book, sheet), cells in groups.items())
 
     @staticmethod
     def _illustrative_mark() -> str:
@@ -183,8 +201,11 @@ class Macros:
         ind = self._indicator(id)
         y = self._year(ind, year)
         shown = format_value(ind.values[y], ind.unit, self._decimals(decimals, ind.decimals), with_unit=bool(unit))
-        tooltip = f"{ind.name}, năm {y} — {self.source_text(ind.source)}"
-        return self._figure(shown, tooltip, f"ind-{ind.id}", ind.illustrative, sources=[ind.source])
+        flag = ind.flags.get(y)
+        tooltip = f"{ind.name}, năm {y}{f' ({flag})' if flag else ''} — {self.source_text(ind.source)}"
+        if y in ind.origins:
+            tooltip += f" — {self.origin_text(ind, [y])}"
+        return self._figure(shown, tooltip, f"ind-{ind.id}", ind.illustrative, sources=[ind.source], flag=flag)
 
     @_macro
     def target(self, id: str, full: bool = False) -> str:
@@ -347,7 +368,8 @@ class Macros:
         return h.text(ind.name) + (" " + self._illustrative_mark() if ind.illustrative else "")
 
     def _value_cell(self, ind: Indicator, year: int) -> str:
-        return h.text(format_value(ind.values[year], ind.unit, ind.decimals))
+        flag = ind.flags.get(year)
+        return h.text(format_value(ind.values[year], ind.unit, ind.decimals)) + (" " + self._flag_mark(flag) if flag else "")
 
     def _source_cell(self, source_id: str | None, illustrative: bool) -> str:
         if illustrative or source_id is None:
@@ -405,8 +427,10 @@ class Macros:
                 name = self._name_cell(ind)
                 if ind.note:
                     name += "<br>" + h.tag("small", h.text(ind.note))
-                rows.append(({"id": f"ind-{ind.id}"}, [name, h.text(ind.unit), values,
-                                                       self._source_cell(ind.source, ind.illustrative)]))
+                source = self._source_cell(ind.source, ind.illustrative)
+                if ind.origins:
+                    source += "<br>" + h.tag("small", h.text(self.origin_text(ind)), class_="hb-origin")
+                rows.append(({"id": f"ind-{ind.id}"}, [name, h.text(ind.unit), values, source]))
             # Out of the search index, like the targets table: one search entry holding every value of
             # every indicator made Material's search unusable at scale (10,000 indicators: the index took
             # 20 s to build in the browser and a query 6 s; without the two data tables, 2 s and 69 ms).

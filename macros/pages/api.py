@@ -364,6 +364,11 @@ class Macros:
         return h.text(fields[key])
 
     # -- tables ---------------------------------------------------------------------------------
+    @staticmethod
+    def _empty(what: str) -> str:
+        """What a table says before its data exists (a new handbook): the reader sees why it is empty."""
+        return h.tag("p", h.text(f"Chưa có {what} trong dữ liệu."), class_="hb-empty")
+
     def _name_cell(self, ind: Indicator) -> str:
         return h.text(ind.name) + (" " + self._illustrative_mark() if ind.illustrative else "")
 
@@ -380,6 +385,8 @@ class Macros:
 
     @_macro
     def targets_table(self) -> str:
+        if not any(ind.target for ind in self.ds.indicators.values()):
+            return self._empty("chỉ tiêu nào có mục tiêu")
         rows = []
         for ind in self.ds.indicators.values():
             t = ind.target
@@ -416,6 +423,8 @@ class Macros:
 
     @_macro
     def indicators_table(self) -> str:
+        if not self.ds.indicators:
+            return self._empty("chỉ tiêu nào")
         groups: dict[str, list[Indicator]] = {}
         for ind in self.ds.indicators.values():
             groups.setdefault(ind.group or "Khác", []).append(ind)
@@ -455,6 +464,8 @@ class Macros:
 
     @_macro
     def documents_table(self) -> str:
+        if not self.ds.documents:
+            return self._empty("văn bản nào")
         docs = sorted(self.ds.documents.values(), key=lambda d: d.date.sort_key if d.date else (0, 0, 0), reverse=True)
         rows = []
         for d in docs:
@@ -469,6 +480,8 @@ class Macros:
 
     @_macro
     def sources_list(self) -> str:
+        if not self.ds.sources:
+            return self._empty("nguồn nào")
         entries = []
         for src in self.ds.sources.values():
             body = h.text(f"{src.publisher}, «{src.title}», {format_date(src.date)}")
@@ -479,6 +492,8 @@ class Macros:
 
     @_macro
     def abbreviations(self) -> str:
+        if not self.ds.abbreviations:
+            return self._empty("từ viết tắt nào")
         rows = [({}, [h.tag("strong", h.text(a.short)), h.text(a.full)])
                 for a in vi_sorted(self.ds.abbreviations, key=lambda a: a.short)]
         return h.table(["Viết tắt", "Viết đầy đủ"], rows, caption="Từ viết tắt", class_="hb-table hb-abbr")
@@ -562,6 +577,8 @@ class Macros:
             rows.append(({}, [h.text(ind.name), values, target or "—",
                               self._badge(a) if a is not None else "—"]))
         if not cards:
+            if not self.ds.indicators:  # a new handbook (`python -m macros new`): the page waits for its data
+                return self._empty("chỉ tiêu nào; các chỉ tiêu có `key: true` sẽ hiện ở đây")
             raise self._fail("no indicator is marked `key: true`", "mark the key figures in data/indicators")
         table = h.table(["Chỉ tiêu", "Giá trị theo năm", "Mục tiêu", "Tình trạng"], rows,
                         caption="Số liệu của các con số chính", class_="hb-table hb-dashboard__table")

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from macros.core.load import load_dataset
 from macros.editorial.intake import run_intake
+from macros.editorial.mapping import read_mapping
 from macros.editorial.workbook import parse_text_number
 from macros.editorial.yamledit import Editor, EditRefused
 from macros.pages.api import Macros
@@ -132,6 +133,8 @@ def test_every_unreadable_cell_is_reported_together_and_nothing_is_written(proje
         assert any(line.startswith(start) for line in lines), (start, lines)
     assert any(line.startswith("loi.xlsx!Phần trăm!B3: the formula gives the error #DIV/0!") for line in lines)
     assert all(" — " in line and line.startswith("loi.xlsx!") for line in lines)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert next(line.strip() for line in readme.splitlines() if "loi.xlsx!Biểu 2!C2" in line) in lines
     assert "nothing was written" in captured.out
 
 
@@ -243,3 +246,17 @@ def test_formula_results_are_what_excel_saved(project: Path, capsys):
     save_formula_results(book, {("Sheet", "B2"): 9.299999999999999})
     assert run_intake(project, book, dry_run=True, today=TODAY) == 0
     assert "growth 2023: new 9,3%" in capsys.readouterr().out
+
+
+def test_the_readme_mapping_example_reads_against_the_example(project_root: Path):
+    readme = (project_root / "README.md").read_text(encoding="utf-8")
+    example = readme.split("`--map` names its parts:\n\n```yaml\n")[1].split("```")[0]
+    path = project_root / "tests" / "__readme_map.yaml"
+    dataset, _ = load_dataset(project_root / "data", project_root)
+    try:
+        path.write_text(example, encoding="utf-8")
+        layout, sheet = read_mapping(path, dataset, "map.yaml")
+    finally:
+        path.unlink()
+    assert sheet == "Biểu 01" and layout.header_row == 4 and layout.columns == {4: 2023, 5: 2024}
+    assert layout.rows == {"tổng sản phẩm trên địa bàn (grdp) - tăng so với năm trước": "grdp-growth"}

@@ -19,6 +19,7 @@ from macros.core.model import PartialDate
 from tests.conftest import run_macros
 
 pytestmark = pytest.mark.build
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def _git(root: Path, *args: str) -> str:
@@ -66,6 +67,8 @@ def test_export_change_dry_run_intake_build(project_copy: Path, tmp_path: Path):
     assert "grdp-growth 2024: 10,2% → 10,4%   [so-lieu-cuc-thong-ke.xlsx!Kinh tế!G4]" in dry.stdout
     assert "grdp-growth 2025: new 9,0% (ước tính)   [so-lieu-cuc-thong-ke.xlsx!Kinh tế!H4]" in dry.stdout
     assert "budget-revenue 2024: 23.600 tỷ đồng → 23.750 tỷ đồng (sơ bộ)" in dry.stdout
+    readme_dry = re.findall(r"^      (?:grdp-growth|budget-revenue) .*$", README, re.M)
+    assert len(readme_dry) == 3 and all(line[4:] in dry.stdout.splitlines() for line in readme_dry), dry.stdout
     assert "3 values changed, 1 new years" in dry.stdout and "dry run: nothing written" in dry.stdout
     assert _git(root, "status", "--porcelain") == ""
 
@@ -81,6 +84,10 @@ def test_export_change_dry_run_intake_build(project_copy: Path, tmp_path: Path):
     for line in added:
         assert re.fullmatch(r'\+\s+(20\d\d: ([\d.]+|ước tính|sơ bộ|\{workbook: .*\})|flags:|origins:)', line), line
     assert len([a for a in added if "{workbook:" in a]) == 4  # one origin for each value written
+    readme_yaml = README.split("```yaml\n      2024: 10.4")[1].split("```")[0].splitlines()[1:]
+    written = (root / "data/indicators/kinh-te.yaml").read_text(encoding="utf-8")
+    block = "\n".join(["      2024: 10.4", *readme_yaml]).replace("2026-12-02", dt.date.today().isoformat())
+    assert block.strip() in written  # the README's example is what intake writes
     assert set(_git(root, "diff", "--name-only").split()) == {"data/indicators/kinh-te.yaml",
                                                               "data/indicators/xa-hoi.yaml"}
 

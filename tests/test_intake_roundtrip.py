@@ -69,7 +69,10 @@ def test_export_change_dry_run_intake_build(project_copy: Path, tmp_path: Path):
     assert "budget-revenue 2024: 23.600 tỷ đồng → 23.750 tỷ đồng (sơ bộ)" in dry.stdout
     readme_dry = re.findall(r"^      (?:grdp-growth|budget-revenue) .*$", README, re.M)
     assert len(readme_dry) == 3 and all(line[4:] in dry.stdout.splitlines() for line in readme_dry), dry.stdout
-    assert "3 values changed, 1 new years" in dry.stdout and "dry run: nothing written" in dry.stdout
+    assert "3 values changed, 1 new years" in dry.stdout
+    # The example's prose says "năm 2024: {{ fig("grdp-growth") }}": the editor is shown where 2025 will appear.
+    assert re.search(r"note: grdp-growth's latest year becomes 2025; .*docs/phan-1/kinh-te\.md:12", dry.stdout)
+    assert "dry run: nothing written" in dry.stdout
     assert _git(root, "status", "--porcelain") == ""
 
     real = run_macros(root, "intake", str(book))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -162,6 +163,34 @@ def _write_atomically(files: dict[Path, bytes]) -> None:
                 os.unlink(tmp)
 
 
+def latest_year_uses(root: Path, plan: Plan) -> list[str]:
+    """Figures in the pages that a new latest year changes: ``fig("id")`` without a year shows the latest.
+
+    Prose such as "năm 2024: {{ fig("grdp-growth") }}" would silently show 2025 after an import; the
+    editor is told where to look (a plain scan of the page text, never rendered or run).
+    """
+    moved = sorted({c.indicator.id for c in plan.changes
+                    if c.new_year and c.reading.year > c.indicator.latest_year})
+    if not moved or not (root / "docs").is_dir():
+        return []
+    out = []
+    for ind_id in moved:
+        call = re.compile(r"\bfig\(\s*[\"']" + re.escape(ind_id) + r"[\"']\s*(\)|,\s*(unit|decimals)\s*=)")
+        where = []
+        for page in sorted((root / "docs").rglob("*.md")):
+            text = read_capped(page)
+            if isinstance(text, OSError):
+                continue
+            for number, line in enumerate(text.decode("utf-8", "replace").splitlines(), start=1):
+                if call.search(line):
+                    where.append(f"{display_path(page, root)}:{number}")
+        latest = max(c.reading.year for c in plan.changes if c.indicator.id == ind_id)
+        if where:
+            out.append(f"{ind_id}'s latest year becomes {latest}; these fig() calls without a year will show it — "
+                       f"check the words around them: " + ", ".join(where))
+    return out
+
+
 def _print_plan(plan: Plan, workbook: str, root: Path) -> None:
     by_file: dict[str, list[Change]] = {}
     for c in plan.changes:
@@ -178,7 +207,7 @@ def _print_plan(plan: Plan, workbook: str, root: Path) -> None:
         print("rows not matched (no indicator has this id or name; a mapping's `rows:` can name them):")
         for u in plan.unmatched:
             print(f"  {u}")
-    for note in plan.notes:
+    for note in plan.notes + latest_year_uses(root, plan):
         print(f"note: {note}")
 
 

@@ -550,7 +550,7 @@ class Macros:
     def charts(self) -> str:
         """A chart for every target with a history (two years or more), in data order."""
         out = [self._chart(ind) for ind in self.ds.indicators.values() if ind.target and self._has_history(ind)]
-        return "\n".join(out)
+        return "\n".join(out) if out else self._empty("chỉ tiêu nào có mục tiêu và số liệu từ hai năm trở lên")
 
     @_macro
     def dashboard(self) -> str:

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from macros.core.load import load_dataset
 from macros.editorial.intake import run_intake
 from macros.editorial.mapping import read_mapping
-from macros.editorial.workbook import parse_text_number
+from macros.editorial.workbook import export_indicators, parse_text_number
 from macros.editorial.yamledit import Editor, EditRefused
 from macros.pages.api import Macros
 from tests.conftest import ROOT
@@ -101,6 +101,12 @@ def test_intake_writes_only_the_changed_values_with_their_origin_and_flag(projec
     assert run_intake(project, book, today=TODAY) == 0
     assert "0 values changed, 0 new years, 5 unchanged" in capsys.readouterr().out
     assert (project / "data/indicators.yaml").read_text(encoding="utf-8") == new
+    # Exported and read back, the flags survive (they travel in the notes column).
+    dataset, _ = load_dataset(project / "data", project)
+    export_indicators(dataset, project / "ra.xlsx")
+    capsys.readouterr()
+    assert run_intake(project, project / "ra.xlsx", today=TODAY) == 0
+    assert "0 values changed, 0 new years, 7 unchanged" in capsys.readouterr().out
 
 
 def test_every_unreadable_cell_is_reported_together_and_nothing_is_written(project: Path, capsys):

@@ -103,8 +103,8 @@ def plan_intake(workbook: Path, dataset: Dataset, sheet: str | None = None, layo
                                                               f"{first.value:g} in {first.sheet}!{first.cell}",
                                             "keep one value for each indicator and year"))
     plan.problems.extend(p.text(name) for p in problems)
-    for (ind_id, year), r in sorted(readings.items(), key=lambda kv: (list(dataset.indicators).index(kv[0][0]),
-                                                                       kv[0][1])):
+    order = {ind_id: i for i, ind_id in enumerate(dataset.indicators)}
+    for (ind_id, year), r in sorted(readings.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
         ind = dataset.indicators[ind_id]
         old = ind.values.get(year)
         old_flag = ind.flags.get(year)

@@ -23,7 +23,7 @@ from typing import Any
 from ..core.model import Dataset, Indicator
 
 MAX_FILE_BYTES = 20_000_000
-MAX_UNZIPPED_BYTES = 200_000_000
+MAX_UNZIPPED_BYTES = 50_000_000  # openpyxl holds every cell in memory: ~10 times this at most
 MAX_ROWS = 5_000
 MAX_COLUMNS = 200
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA"}
@@ -202,8 +202,9 @@ def export_indicators(dataset: Dataset, path: Path, groups: Iterable[str] | None
     """The indicators as a workbook laid out as a statistics office's table; returns the rows written.
 
     One sheet per group: a merged title row, a header with "Chỉ tiêu", "Đơn vị tính", the years and
-    "Ghi chú", then one row per indicator named as in the handbook (its id where two share a name), so
-    ``intake`` reads the filled-in workbook back without a mapping. A range [low, high] is left empty.
+    "Ghi chú" (the flags, "ước tính 2025"), then one row per indicator named as in the handbook (its id
+    where two share a name), so ``intake`` reads the filled-in workbook back without a mapping. A range
+    [low, high] is left empty.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -232,6 +233,8 @@ def export_indicators(dataset: Dataset, path: Path, groups: Iterable[str] | None
         for r, ind in enumerate(inds, start=4):
             ws.cell(row=r, column=1, value=ind.name if names.count(ind.name) == 1 else ind.id)
             ws.cell(row=r, column=2, value=ind.unit)
+            if ind.flags:  # read back by intake's notes column: the flags survive the round trip
+                ws.cell(row=r, column=width, value="; ".join(f"{flag} {year}" for year, flag in sorted(ind.flags.items())))
             for col, year in enumerate(years, start=3):
                 value = ind.values.get(year)
                 if value is not None and not isinstance(value, tuple):

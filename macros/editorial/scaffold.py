@@ -29,7 +29,7 @@ from pathlib import Path
 TEMPLATE = Path(__file__).resolve().parent / "template"
 PACKAGE = Path(__file__).resolve().parents[1]
 # What is copied from the project this tool runs from (the product, not its example's pages and data).
-PRODUCT = ("overrides", "deploy/nginx", "requirements.txt", "ruff.toml")
+PRODUCT = ("overrides", "deploy/nginx", "requirements.txt")
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "bench")
 _RENAMED = {"gitignore": ".gitignore"}  # a dotfile in package data is easily lost by packaging tools
 
@@ -95,7 +95,7 @@ def write_project(dest: Path, organisation: str, congress: str | None, today: _d
             shutil.copytree(src, dest / rel, ignore=_SKIP)
         elif src.is_file():
             shutil.copy2(src, dest / rel)
-        elif rel != "ruff.toml":
+        else:
             raise ScaffoldError(f"{src} is missing — run `new` from a complete copy of the handbook tool")
     return sum(1 for _ in (dest / "docs").rglob("*.md"))
 

@@ -20,7 +20,7 @@ from macros.editorial.workbook import export_indicators, parse_text_number
 from macros.editorial.yamledit import Editor, EditRefused
 from macros.pages.api import Macros
 from tests.conftest import ROOT
-from tests.helpers import write_project
+from tests.helpers import INDICATORS, write_project
 from tests.workbooks import office_workbook, save_formula_results
 
 TODAY = dt.date(2026, 12, 2)
@@ -266,3 +266,37 @@ def test_the_readme_mapping_example_reads_against_the_example(project_root: Path
         path.unlink()
     assert sheet == "Biểu 01" and layout.header_row == 4 and layout.columns == {4: 2023, 5: 2024}
     assert layout.rows == {"tổng sản phẩm trên địa bàn (grdp) - tăng so với năm trước": "grdp-growth"}
+
+
+def test_hidden_sheets_and_columns_other_tables_and_a_name_two_indicators_share(tmp_path: Path, capsys):
+    twins = INDICATORS.replace("name: Bình quân cả nước", "name: Tăng trưởng")
+    project = write_project(tmp_path / "p", {"data/indicators.yaml": twins})
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Bảng"
+    ws.append(["Chỉ tiêu", 2023, 2024])
+    ws.append(["growth", 7.5, 11])
+    ws.column_dimensions["C"].hidden = True  # 2024 is hidden: not read
+    ws2 = wb.create_sheet("Ẩn")
+    ws2.append(["Chỉ tiêu", 2023])
+    ws2.append(["growth", 1])
+    ws2.sheet_state = "hidden"
+    ws3 = wb.create_sheet("Danh mục")
+    ws3.append(["Mã", "Tên"])  # no years: not a table of values
+    ws4 = wb.create_sheet("Trùng tên")
+    ws4.append(["Chỉ tiêu", 2022])
+    ws4.append(["Tăng trưởng", 3])
+    wb.save(tmp_path / "w.xlsx")
+    assert run_intake(project, tmp_path / "w.xlsx", dry_run=True, today=TODAY) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ['w.xlsx!Trùng tên!A2: "Tăng trưởng" names 2 indicators (growth, national) — write the id instead']
+    wb.remove(ws4)
+    wb.save(tmp_path / "w.xlsx")
+    assert run_intake(project, tmp_path / "w.xlsx", dry_run=True, today=TODAY) == 0
+    out = capsys.readouterr().out
+    assert "growth 2023: new 7,5%" in out and "2024" not in out.split("note:")[0]
+    assert "Bảng!C1: column 2024 is hidden — skipped" in out
+    assert "sheet Ẩn: hidden — skipped (name it with --sheet to read it)" in out
+    assert "sheet Danh mục: no header row of years — skipped" in out
+    assert run_intake(project, tmp_path / "w.xlsx", sheet="Ẩn", dry_run=True, today=TODAY) == 0
+    assert "growth 2023: new 1,0%   [w.xlsx!Ẩn!B2]" in capsys.readouterr().out

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from macros.core.yamlsafe import load_yaml_file
 from tests.conftest import ROOT, run_macros
@@ -93,3 +94,29 @@ def test_a_folder_in_use_or_an_empty_name_is_refused(tmp_path: Path):
     result = _new(tmp_path / "b", "--organisation", "  ")
     assert result.returncode == 2 and "--organisation is empty" in result.stderr
     assert not (tmp_path / "b").exists() and [p.name for p in tmp_path.iterdir()] == ["taken"]
+
+
+def test_the_commented_examples_are_valid_once_uncommented_and_intake_fills_them(project: Path, tmp_path: Path):
+    """An editor follows the comment: removes the # of the example and the [] — the handbook still checks."""
+    import shutil
+
+    copy = tmp_path / "so-tay"
+    shutil.copytree(project, copy)
+    for path in (copy / "data").glob("*.yaml"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if not any(line.startswith("# Ví dụ") for line in lines):
+            continue
+        start = next(i for i, line in enumerate(lines) if line.startswith("# Ví dụ"))
+        body = [line[1:] if line.startswith("#") else line for line in lines[start + 1:]]
+        head = [line.replace(": []", ":") if line.endswith(": []") else line for line in lines[:start]]
+        path.write_text("\n".join(head + body) + "\n", encoding="utf-8")
+    check = run_macros(copy, "check", "--no-cache")
+    assert check.returncode == 0 and " 0 errors, 0 warnings" in check.stdout, check.stdout + check.stderr
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Chỉ tiêu", "Đơn vị tính", 2024, "Ước TH 2025"])
+    ws.append(["Tốc độ tăng trưởng kinh tế (GRDP)", "%", 9.1, 8.2])
+    wb.save(copy / "cuc-thong-ke.xlsx")
+    intake = run_macros(copy, "intake", str(copy / "cuc-thong-ke.xlsx"))
+    assert intake.returncode == 0, intake.stdout + intake.stderr
+    assert "grdp-growth 2025: new 8,2% (ước tính)" in intake.stdout and "check: 0 errors" in intake.stdout

@@ -228,7 +228,7 @@ class SheetReader:
         best, best_count = None, 0
         for col in range(1, before):
             count = sum(1 for r in range(header + 1, self.sheet.max_row + 1)
-                        if self.matcher.match(self.sheet.value(r, col))[0] is not None)
+                        if any(self.matcher.match(self.sheet.value(r, col))))  # a shared name counts: it is refused
             if count > best_count:
                 best, best_count = col, count
         return best

@@ -300,3 +300,41 @@ def test_hidden_sheets_and_columns_other_tables_and_a_name_two_indicators_share(
     assert "sheet Danh mục: no header row of years — skipped" in out
     assert run_intake(project, tmp_path / "w.xlsx", sheet="Ẩn", dry_run=True, today=TODAY) == 0
     assert "growth 2023: new 1,0%   [w.xlsx!Ẩn!B2]" in capsys.readouterr().out
+
+
+def test_flags_origins_and_range_in_the_data_are_checked(tmp_path: Path):
+    from macros.core.errors import DataError
+
+    bad = INDICATORS.replace("      2024: 10.25\n", """      2024: 10.25
+    flags:
+      2024: ước lượng
+      2019: sơ bộ
+    origins:
+      2024: {workbook: "a.xlsx", sheet: "B", cell: "c5", date: "2026-02-30"}
+    range: [50, 0]
+""")
+    project = write_project(tmp_path / "p", {"data/indicators.yaml": bad})
+    with pytest.raises(DataError) as caught:
+        load_dataset(project / "data", project)
+    shown = [str(p) for p in caught.value.problems]
+    assert any('indicators[0].flags.2024: "ước lượng" is not allowed — use one of: ước tính, sơ bộ' in s for s in shown)
+    assert any('indicators[0].origins.2024.cell: "c5" has the wrong form' in s for s in shown), shown
+    fixed = bad.replace("ước lượng", "ước tính").replace('"c5"', '"C5"')
+    project = write_project(tmp_path / "q", {"data/indicators.yaml": fixed})
+    with pytest.raises(DataError) as caught:
+        load_dataset(project / "data", project)
+    shown = [str(p) for p in caught.value.problems]
+    assert any('origins.2024.date: "2026-02-30" is not a date on the calendar' in s for s in shown), shown
+    project = write_project(tmp_path / "r", {"data/indicators.yaml": fixed.replace("2026-02-30", "2026-02-03")})
+    with pytest.raises(DataError) as caught:
+        load_dataset(project / "data", project)
+    shown = sorted(str(p).split(": ", 1)[1] for p in caught.value.problems)
+    assert shown == ["indicators[0].flags.2019: 2019 has no value — remove it from `flags:`, or add the value",
+                     "indicators[0].range: range [50, 0] runs backwards — write [low, high]"], shown
+    project = write_project(tmp_path / "s", {"data/indicators.yaml": fixed.replace("2026-02-30", "2026-02-03")
+                                             .replace("[50, 0]", "[0, 10]").replace("      2019: sơ bộ\n", "")})
+    with pytest.raises(DataError) as caught:
+        load_dataset(project / "data", project)
+    assert [str(p).split(": ", 1)[1] for p in caught.value.problems] == [
+        "indicators[0].values.2024: 10.25 is outside the indicator's range [0, 10] — check the value and its unit, "
+        "or widen `range:`"]

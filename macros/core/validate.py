@@ -70,7 +70,7 @@ def _check_indicator(rep: _Reporter, ds: Dataset, ind: Indicator) -> None:
         low, high = ind.range
         if low > high:
             rep.add(o, ("range",), f"range [{low:g}, {high:g}] runs backwards", "write [low, high]")
-        for year, v in _numbers(ind):
+        for year, v in _numbers(ind) if low <= high else []:
             if not low <= v <= high:
                 rep.add(o, ("values", str(year)), f"{v:g} is outside the indicator's range [{low:g}, {high:g}]",
                         "check the value and its unit, or widen `range:`")

@@ -338,3 +338,19 @@ def test_flags_origins_and_range_in_the_data_are_checked(tmp_path: Path):
     assert [str(p).split(": ", 1)[1] for p in caught.value.problems] == [
         "indicators[0].values.2024: 10.25 is outside the indicator's range [0, 10] — check the value and its unit, "
         "or widen `range:`"]
+
+
+def test_a_sheet_larger_than_the_limit_is_refused_not_cut(project: Path, capsys, monkeypatch):
+    from macros.editorial import workbook
+
+    monkeypatch.setattr(workbook, "MAX_ROWS", 3)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Chỉ tiêu", 2023])
+    for _ in range(3):
+        ws.append(["x", 1])
+    ws.append(["growth", 9])  # row 5, past the limit: it must not be silently left out
+    wb.save(project / "big.xlsx")
+    assert run_intake(project, project / "big.xlsx", dry_run=True, today=TODAY) == 1
+    assert capsys.readouterr().err.startswith("big.xlsx!Sheet!A1: the sheet has 5 rows and 2 columns; intake reads "
+                                              "at most 5000 and 200 — split the sheet")

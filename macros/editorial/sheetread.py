@@ -17,6 +17,8 @@ from ..core.errors import suggest
 from ..core.model import Dataset, Indicator
 from .workbook import (
     ERROR_VALUES,
+    MAX_COLUMNS,
+    MAX_ROWS,
     PLACEHOLDERS,
     Cell,
     Sheet,
@@ -178,6 +180,11 @@ class SheetReader:
 
     def read(self) -> SheetResult:
         s, lay = self.sheet, self.layout
+        rows, columns = s.full_size
+        if rows > s.max_row or columns > s.max_column:
+            self.problem("A1", f"the sheet has {rows} rows and {columns} columns; intake reads at most {MAX_ROWS} "
+                               f"and {MAX_COLUMNS}", "split the sheet, or delete the rows and columns it does not need")
+            return self.out
         header = lay.header_row or find_header(s)
         if header is None:
             self.out.notes.append(f"sheet {s.title}: no header row of years — skipped (a mapping can name it)")

@@ -56,6 +56,7 @@ class Sheet:
     hidden: bool = False
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)
+    full_size: tuple[int, int] = (0, 0)  # rows and columns the sheet has, of which at most the limits are read
 
     def get(self, row: int, column: int) -> Cell | None:
         return self.cells.get((row, column))
@@ -147,7 +148,7 @@ def _sheet(formula_ws: Any, saved_ws: Any) -> Sheet:
             end = start if dim.max is None else dim.max
             hidden_columns.update(range(start, min(end, MAX_COLUMNS) + 1))
     return Sheet(saved_ws.title, cells, max_row, max_column, saved_ws.sheet_state != "visible",
-                 hidden_rows, hidden_columns)
+                 hidden_rows, hidden_columns, (saved_ws.max_row or 0, saved_ws.max_column or 0))
 
 
 # -- text numbers ------------------------------------------------------------------------------------------

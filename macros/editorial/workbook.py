@@ -116,9 +116,24 @@ def read_workbook(path: Path) -> list[Sheet]:
             if formulas[name].__class__.__name__ == "Worksheet"]
 
 
+def _extent(ws: Any) -> tuple[int, int]:
+    """The last row and column holding a value or a formula.
+
+    ``max_row`` counts cells that only carry formatting, and an office that formats A1:H10000 would see
+    its 40-row table refused as too large. openpyxl keeps the cells it read in ``_cells`` (one dict; no
+    public view without walking every row), so the extent is read from there.
+    """
+    cells = getattr(ws, "_cells", None)
+    if cells is None:
+        return ws.max_row or 0, ws.max_column or 0
+    filled = [key for key, cell in cells.items() if cell.value is not None]
+    return max((r for r, _ in filled), default=0), max((c for _, c in filled), default=0)
+
+
 def _sheet(formula_ws: Any, saved_ws: Any) -> Sheet:
-    max_row = min(saved_ws.max_row or 0, MAX_ROWS)
-    max_column = min(saved_ws.max_column or 0, MAX_COLUMNS)
+    rows, columns = _extent(formula_ws)
+    max_row = min(rows, MAX_ROWS)
+    max_column = min(columns, MAX_COLUMNS)
     cells: dict[tuple[int, int], Cell] = {}
     for row in saved_ws.iter_rows(min_row=1, max_row=max_row, max_col=max_column):
         for c in row:
@@ -148,7 +163,7 @@ def _sheet(formula_ws: Any, saved_ws: Any) -> Sheet:
             end = start if dim.max is None else dim.max
             hidden_columns.update(range(start, min(end, MAX_COLUMNS) + 1))
     return Sheet(saved_ws.title, cells, max_row, max_column, saved_ws.sheet_state != "visible",
-                 hidden_rows, hidden_columns, (saved_ws.max_row or 0, saved_ws.max_column or 0))
+                 hidden_rows, hidden_columns, (rows, columns))
 
 
 # -- text numbers ------------------------------------------------------------------------------------------

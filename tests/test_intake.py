@@ -237,6 +237,9 @@ def test_the_text_edit_keeps_another_indentation_and_refuses_a_flow_mapping():
                                                                  "  flags:\n    2021: ước tính\n")
     editor.set(0, "flags", 2021, None, None)  # an official figure replaces the estimate: the flag goes
     assert "flags" not in editor.result().decode()
+    windows = Editor(flat.replace("\n", "\r\n").encode(), "x.yaml")
+    windows.set(0, "values", 2023, "4", 4)
+    assert windows.result() == flat.replace("    2022: 3\n", "    2022: 3\n    2023: 4\n").replace("\n", "\r\n").encode()
     flow = "kind: indicators\nindicators:\n  - id: a\n    name: A\n    unit: '%'\n    values: {2020: 1}\n"
     with pytest.raises(EditRefused, match="written on one line"):
         Editor(flow.encode(), "x.yaml").set(0, "values", 2020, "2", 2)

@@ -80,7 +80,9 @@ class Editor:
 
     def __init__(self, raw: bytes, file: str):
         self.file = file
-        self.text = raw.decode("utf-8")
+        text = raw.decode("utf-8")
+        self.crlf = "\r\n" in text  # a file saved on Windows keeps its line endings
+        self.text = text.replace("\r\n", "\n")
         self.doc = self._parse()
         self.expected = copy.deepcopy(self.doc.data)
 
@@ -168,4 +170,4 @@ class Editor:
         """The new text, once it is proved to hold exactly the intended data (else :class:`EditRefused`)."""
         if self.doc.data != self.expected:
             raise EditRefused(1, "(file)", "the edited file would not hold the intended values — edit it by hand")
-        return self.text.encode("utf-8")
+        return (self.text.replace("\n", "\r\n") if self.crlf else self.text).encode("utf-8")

@@ -578,7 +578,7 @@ class Macros:
                               self._badge(a) if a is not None else "—"]))
         if not cards:
             if not self.ds.indicators:  # a new handbook (`python -m macros new`): the page waits for its data
-                return self._empty("chỉ tiêu nào; các chỉ tiêu có `key: true` sẽ hiện ở đây")
+                return self._empty("chỉ tiêu nào")
             raise self._fail("no indicator is marked `key: true`", "mark the key figures in data/indicators")
         table = h.table(["Chỉ tiêu", "Giá trị theo năm", "Mục tiêu", "Tình trạng"], rows,
                         caption="Số liệu của các con số chính", class_="hb-table hb-dashboard__table")

@@ -1,4 +1,5 @@
-"""Command line: ``python -m macros check | stats | build``, and ``publish | rollback | releases --root DIR``.
+"""Command line: ``python -m macros check | stats | build``, ``publish | rollback | releases --root DIR``,
+and the editors' ``intake FILE.xlsx | export FILE.xlsx | new DIR --organisation NAME``.
 
 Exit codes: 0 clean, 1 problems found, 2 usage. Problems go to standard error one per line in the
 compiler form; a one-line summary ends every command.

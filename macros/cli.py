@@ -1,4 +1,5 @@
-"""Command line: ``python -m macros check | stats | build``, and ``publish | rollback | releases --root DIR``.
+"""Command line: ``python -m macros check | stats | build``, ``publish | rollback | releases --root DIR``,
+and the editors' ``intake FILE.xlsx | export FILE.xlsx | new DIR --organisation NAME``.
 
 Exit codes: 0 clean, 1 problems found, 2 usage. Problems go to standard error one per line in the
 compiler form; a one-line summary ends every command.
@@ -158,6 +159,54 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_intake(args: argparse.Namespace) -> int:
+    """A statistics office's workbook into data/ (macros/editorial/intake.py)."""
+    from .editorial.intake import run_intake
+
+    return run_intake(args.project, Path(args.workbook), args.sheet, Path(args.map) if args.map else None, args.dry_run)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """The indicators as a workbook laid out for the statistics office to fill in, and intake to read back."""
+    from .core.errors import DataError
+    from .core.load import load_dataset
+    from .editorial.workbook import export_indicators
+
+    try:
+        dataset, _ = load_dataset(args.project / "data", args.project)
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    rows = export_indicators(dataset, Path(args.workbook))
+    print(f"export: {rows} indicators written to {args.workbook}")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """A new handbook project from the built-in template (macros/editorial/scaffold.py)."""
+    from .editorial.scaffold import run_new
+
+    return run_new(Path(args.dir), args.organisation, args.congress)
+
+
+def _add_editorial_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    intake = sub.add_parser("intake", parents=[common], help="read a statistics office's workbook into data/")
+    intake.add_argument("workbook", help="the .xlsx workbook")
+    intake.add_argument("--sheet", help="read only this sheet (default: every visible sheet that is a table)")
+    intake.add_argument("--map", help="a mapping file: sheet, header row, columns, units, status column")
+    intake.add_argument("--dry-run", action="store_true", help="print every change and write nothing")
+    intake.set_defaults(func=cmd_intake)
+    export = sub.add_parser("export", parents=[common], help="write the indicators to a workbook to be filled in")
+    export.add_argument("workbook", help="the .xlsx workbook to write")
+    export.set_defaults(func=cmd_export)
+    new = sub.add_parser("new", help="make a new handbook project in DIR")
+    new.add_argument("dir", help="the new project's folder (must not exist, or be empty)")
+    new.add_argument("--organisation", required=True, help='the committee, e.g. "Ban Chấp hành Đảng bộ tỉnh X"')
+    new.add_argument("--congress", help='the congress the report goes to, e.g. "Đại hội đại biểu … lần thứ …"')
+    new.set_defaults(func=cmd_new)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m macros", description="Handbook checks, stats and build.")
     parser.add_argument("--project", type=Path, default=Path.cwd(),
@@ -183,6 +232,7 @@ def make_parser() -> argparse.ArgumentParser:
     build = command("build", cmd_build, "check, then mkdocs build --strict")
     build.add_argument("--site-dir", help="where to write the site (default: site/)")
     _add_publish_commands(sub, common)
+    _add_editorial_commands(sub, common)
     return parser
 
 

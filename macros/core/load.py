@@ -17,6 +17,7 @@ from .errors import DataError, Problem, suggest
 from .fastschema import compile_schema
 from .model import (
     Abbreviation,
+    CellOrigin,
     Comment,
     Dataset,
     Document,
@@ -267,6 +268,10 @@ def _indicator(doc: YamlDoc, i: int, d: dict) -> Indicator:
         values={int(y): _value(v) for y, v in d["values"].items()}, source=d.get("source"),
         illustrative=bool(d.get("illustrative", False)), origin=_origin(doc, ("indicators", i)),
         group=d.get("group"), note=d.get("note"), target=target, compare=d.get("compare"), key=bool(d.get("key", False)),
+        flags={int(y): f for y, f in d.get("flags", {}).items()},
+        origins={int(y): CellOrigin(o["workbook"], o["sheet"], o["cell"], PartialDate.parse(o["date"]))
+                 for y, o in d.get("origins", {}).items()},
+        range=(float(d["range"][0]), float(d["range"][1])) if "range" in d else None,
     )
 
 
@@ -315,6 +320,16 @@ def _comment(doc: YamlDoc, i: int, d: dict) -> Comment:
         section_line=doc.line(("comments", i, "section")), disposition_line=doc.line(("comments", i, "disposition")))
 
 
+def _check_origin_dates(doc: YamlDoc) -> None:
+    for i, entry in enumerate(doc.data.get("indicators") or []):
+        for year, origin in (entry.get("origins") or {}).items():
+            try:
+                PartialDate.parse(origin["date"])
+            except ValueError:
+                doc.problem(("indicators", i, "origins", year, "date"), f'"{origin["date"]}" is not a date on the calendar',
+                            "check the day and month")
+
+
 _COLLECTIONS = {"sources": "sources", "indicators": "indicators", "documents": "documents", "lists": "lists"}
 
 
@@ -338,6 +353,8 @@ def build_dataset(docs: Iterable[YamlDoc], data_dir_display: str = "data") -> tu
             _check_dates(doc, "comments", ("date", "decided_on"))
         elif kind in ("sources", "documents"):
             _check_dates(doc, kind)
+        elif kind == "indicators":
+            _check_origin_dates(doc)
         if not any(p.is_error for p in doc.problems):
             valid.append(doc)
     for doc in docs:

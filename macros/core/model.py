@@ -73,6 +73,19 @@ class Target:
 
 
 @dataclass(frozen=True)
+class CellOrigin:
+    """The workbook cell a value was imported from (``python -m macros intake``), so a reader can trace it."""
+
+    workbook: str
+    sheet: str
+    cell: str
+    date: PartialDate
+
+    def __str__(self) -> str:
+        return f"{self.workbook}!{self.sheet}!{self.cell}"
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     name: str
@@ -87,6 +100,9 @@ class Indicator:
     target: Target | None = None
     compare: str | None = None
     key: bool = False
+    flags: dict[int, str] = field(default_factory=dict)  # year → "ước tính" | "sơ bộ"
+    origins: dict[int, CellOrigin] = field(default_factory=dict)
+    range: tuple[float, float] | None = None
 
     @property
     def years(self) -> list[int]:

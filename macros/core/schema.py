@@ -24,6 +24,9 @@ DATE = {"type": "string", "pattern": r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[1
 URL = {"type": "string", "pattern": r"^https?://[^\s]+\Z", "maxLength": 500}
 NUMBER = {"type": "number", "minimum": -1e15, "maximum": 1e15}
 VALUE = {"oneOf": [NUMBER, {"type": "array", "items": NUMBER, "minItems": 2, "maxItems": 2}]}
+# What a statistics office says of a figure it has not finalised (shown beside the value on the page).
+VALUE_FLAGS: tuple[str, ...] = ("ước tính", "sơ bộ")
+YEAR_KEYS = {"pattern": r"^(19|20)\d\d$"}
 
 
 def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -57,6 +60,14 @@ INDICATOR = _object({
     "target": TARGET,
     "compare": ID,
     "key": {"type": "boolean"},
+    # Written by `python -m macros intake`: the year's flag, and the workbook cell the value came from.
+    "flags": {"type": "object", "propertyNames": YEAR_KEYS, "additionalProperties": {"enum": list(VALUE_FLAGS)}},
+    "origins": {"type": "object", "propertyNames": YEAR_KEYS, "additionalProperties": _object({
+        "workbook": SHORT_TEXT, "sheet": SHORT_TEXT,
+        "cell": {"type": "string", "pattern": r"^[A-Z]{1,3}[1-9][0-9]{0,6}$"}, "date": DATE,
+    }, ["workbook", "sheet", "cell", "date"])},
+    # The plausible values [low, high]: intake refuses a cell outside it (a unit slip, a misplaced comma).
+    "range": {"type": "array", "items": NUMBER, "minItems": 2, "maxItems": 2},
 }, ["id", "name", "unit", "values"])
 
 DOCUMENT = _object({
@@ -153,7 +164,8 @@ COMMENTS = _object({"kind": {"const": "comments"}, "round": ID,
 
 
 def _kind(kind: str, key: str, item: dict[str, Any]) -> dict[str, Any]:
-    return _object({"kind": {"const": kind}, key: {"type": "array", "items": item, "minItems": 1}}, ["kind", key])
+    # An empty list is valid: a new handbook (`python -m macros new`) starts with no indicators or documents.
+    return _object({"kind": {"const": kind}, key: {"type": "array", "items": item}}, ["kind", key])
 
 
 SCHEMAS: dict[str, dict[str, Any]] = {

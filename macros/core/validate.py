@@ -63,6 +63,17 @@ def _check_indicator(rep: _Reporter, ds: Dataset, ind: Indicator) -> None:
         if isinstance(value, tuple) and value[0] > value[1]:
             rep.add(o, ("values", str(year)), f"range [{value[0]:g}, {value[1]:g}] runs backwards",
                     "write [low, high]")
+    for key, years in (("flags", ind.flags), ("origins", ind.origins)):
+        for year in sorted(set(years) - set(ind.values)):
+            rep.add(o, (key, str(year)), f"{year} has no value", f"remove it from `{key}:`, or add the value")
+    if ind.range is not None:
+        low, high = ind.range
+        if low > high:
+            rep.add(o, ("range",), f"range [{low:g}, {high:g}] runs backwards", "write [low, high]")
+        for year, v in _numbers(ind) if low <= high else []:
+            if not low <= v <= high:
+                rep.add(o, ("values", str(year)), f"{v:g} is outside the indicator's range [{low:g}, {high:g}]",
+                        "check the value and its unit, or widen `range:`")
     t = ind.target
     if t is None:
         return

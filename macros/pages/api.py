@@ -166,13 +166,31 @@ class Macros:
         return "Nguồn: " + "; ".join(notes) if notes else None
 
     def _figure(self, shown: str, tooltip: str, anchor: str, illustrative: bool, extra_class: str = "",
-                sources: list[str | None] | None = None) -> str:
-        """A figure as the reader sees it: linked to its row, source in the tooltip, "minh hoạ" if so."""
+                sources: list[str | None] | None = None, flag: str | None = None) -> str:
+        """A figure as the reader sees it: linked to its row, source in the tooltip, "minh hoạ" if so.
+
+        A value the statistics office flags ("ước tính", "sơ bộ") says so beside it, as "minh hoạ" does:
+        a cadre quoting the figure must see that it is not final.
+        """
         classes = "hb-fig" + (" hb-fig--illustrative" if illustrative else "") + extra_class
         link = h.tag("a", h.text(shown), href=self._link(self.ds.handbook.indicators_page, anchor), title=tooltip)
-        note = " " + self._illustrative_mark() if illustrative else ""
+        note = (" " + self._flag_mark(flag) if flag else "") + (" " + self._illustrative_mark() if illustrative else "")
         return h.tag("span", link + note, class_=classes, data_source=tooltip,
                      data_print_note=self.print_note(sources or []))
+
+    @staticmethod
+    def _flag_mark(flag: str) -> str:
+        return h.tag("span", h.text(flag), class_="hb-flag")
+
+    @staticmethod
+    def origin_text(ind: Indicator, years: list[int] | None = None) -> str:
+        """Where imported values came from: "Nhập ngày 02/12/2026 từ so-lieu.xlsx, trang GRDP: ô F5 (2024)"."""
+        groups: dict[tuple[str, str, str], list[str]] = {}
+        for year in sorted(ind.origins if years is None else [y for y in years if y in ind.origins]):
+            o = ind.origins[year]
+            groups.setdefault((format_date(o.date), o.workbook, o.sheet), []).append(f"{o.cell} ({year})")
+        return "; ".join(f"Nhập ngày {date} từ {book}, trang {sheet}: ô {', '.join(cells)}"
+                         for (date, book, sheet), cells in groups.items())
 
     @staticmethod
     def _illustrative_mark() -> str:
@@ -185,8 +203,11 @@ class Macros:
         ind = self._indicator(id)
         y = self._year(ind, year)
         shown = format_value(ind.values[y], ind.unit, self._decimals(decimals, ind.decimals), with_unit=bool(unit))
-        tooltip = f"{ind.name}, năm {y} — {self.source_text(ind.source)}"
-        return self._figure(shown, tooltip, f"ind-{ind.id}", ind.illustrative, sources=[ind.source])
+        flag = ind.flags.get(y)
+        tooltip = f"{ind.name}, năm {y}{f' ({flag})' if flag else ''} — {self.source_text(ind.source)}"
+        if y in ind.origins:
+            tooltip += f" — {self.origin_text(ind, [y])}"
+        return self._figure(shown, tooltip, f"ind-{ind.id}", ind.illustrative, sources=[ind.source], flag=flag)
 
     @_macro
     def target(self, id: str, full: bool = False) -> str:
@@ -345,11 +366,17 @@ class Macros:
         return h.text(fields[key])
 
     # -- tables ---------------------------------------------------------------------------------
+    @staticmethod
+    def _empty(what: str) -> str:
+        """What a table says before its data exists (a new handbook): the reader sees why it is empty."""
+        return h.tag("p", h.text(f"Chưa có {what} trong dữ liệu."), class_="hb-empty")
+
     def _name_cell(self, ind: Indicator) -> str:
         return h.text(ind.name) + (" " + self._illustrative_mark() if ind.illustrative else "")
 
     def _value_cell(self, ind: Indicator, year: int) -> str:
-        return h.text(format_value(ind.values[year], ind.unit, ind.decimals))
+        flag = ind.flags.get(year)
+        return h.text(format_value(ind.values[year], ind.unit, ind.decimals)) + (" " + self._flag_mark(flag) if flag else "")
 
     def _source_cell(self, source_id: str | None, illustrative: bool) -> str:
         if illustrative or source_id is None:
@@ -360,6 +387,8 @@ class Macros:
 
     @_macro
     def targets_table(self) -> str:
+        if not any(ind.target for ind in self.ds.indicators.values()):
+            return self._empty("chỉ tiêu nào có mục tiêu")
         rows = []
         for ind in self.ds.indicators.values():
             t = ind.target
@@ -396,6 +425,8 @@ class Macros:
 
     @_macro
     def indicators_table(self) -> str:
+        if not self.ds.indicators:
+            return self._empty("chỉ tiêu nào")
         groups: dict[str, list[Indicator]] = {}
         for ind in self.ds.indicators.values():
             groups.setdefault(ind.group or "Khác", []).append(ind)
@@ -407,8 +438,10 @@ class Macros:
                 name = self._name_cell(ind)
                 if ind.note:
                     name += "<br>" + h.tag("small", h.text(ind.note))
-                rows.append(({"id": f"ind-{ind.id}"}, [name, h.text(ind.unit), values,
-                                                       self._source_cell(ind.source, ind.illustrative)]))
+                source = self._source_cell(ind.source, ind.illustrative)
+                if ind.origins:
+                    source += "<br>" + h.tag("small", h.text(self.origin_text(ind)), class_="hb-origin")
+                rows.append(({"id": f"ind-{ind.id}"}, [name, h.text(ind.unit), values, source]))
             # Out of the search index, like the targets table: one search entry holding every value of
             # every indicator made Material's search unusable at scale (10,000 indicators: the index took
             # 20 s to build in the browser and a query 6 s; without the two data tables, 2 s and 69 ms).
@@ -433,6 +466,8 @@ class Macros:
 
     @_macro
     def documents_table(self) -> str:
+        if not self.ds.documents:
+            return self._empty("văn bản nào")
         docs = sorted(self.ds.documents.values(), key=lambda d: d.date.sort_key if d.date else (0, 0, 0), reverse=True)
         rows = []
         for d in docs:
@@ -447,6 +482,8 @@ class Macros:
 
     @_macro
     def sources_list(self) -> str:
+        if not self.ds.sources:
+            return self._empty("nguồn nào")
         entries = []
         for src in self.ds.sources.values():
             body = h.text(f"{src.publisher}, «{src.title}», {format_date(src.date)}")
@@ -457,6 +494,8 @@ class Macros:
 
     @_macro
     def abbreviations(self) -> str:
+        if not self.ds.abbreviations:
+            return self._empty("từ viết tắt nào")
         rows = [({}, [h.tag("strong", h.text(a.short)), h.text(a.full)])
                 for a in vi_sorted(self.ds.abbreviations, key=lambda a: a.short)]
         return h.table(["Viết tắt", "Viết đầy đủ"], rows, caption="Từ viết tắt", class_="hb-table hb-abbr")
@@ -513,7 +552,7 @@ class Macros:
     def charts(self) -> str:
         """A chart for every target with a history (two years or more), in data order."""
         out = [self._chart(ind) for ind in self.ds.indicators.values() if ind.target and self._has_history(ind)]
-        return "\n".join(out)
+        return "\n".join(out) if out else self._empty("chỉ tiêu nào có mục tiêu và số liệu từ hai năm trở lên")
 
     @_macro
     def dashboard(self) -> str:
@@ -540,6 +579,8 @@ class Macros:
             rows.append(({}, [h.text(ind.name), values, target or "—",
                               self._badge(a) if a is not None else "—"]))
         if not cards:
+            if not self.ds.indicators:  # a new handbook (`python -m macros new`): the page waits for its data
+                return self._empty("chỉ tiêu nào")
             raise self._fail("no indicator is marked `key: true`", "mark the key figures in data/indicators")
         table = h.table(["Chỉ tiêu", "Giá trị theo năm", "Mục tiêu", "Tình trạng"], rows,
                         caption="Số liệu của các con số chính", class_="hb-table hb-dashboard__table")

@@ -138,6 +138,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """``diff FROM [TO]``: what changed for readers between two drafts (git revisions; TO: the working tree)."""
+    from .core.errors import HandbookError
+    from .editorial.drafts_diff import diff_revisions, format_text
+
+    try:
+        diff = diff_revisions(args.project, args.old, args.new)
+    except HandbookError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"diff: stopped, {len(exc.problems)} problem(s); nothing was compared")
+        return 1
+    print("\n".join(format_text(diff)))
+    print(diff.summary())
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m macros", description="Handbook checks, stats and build.")
     parser.add_argument("--project", type=Path, default=Path.cwd(),
@@ -160,6 +177,11 @@ def make_parser() -> argparse.ArgumentParser:
     command("status", cmd_status, "every target's computed status with its inputs")
     build = command("build", cmd_build, "check, then mkdocs build --strict")
     build.add_argument("--site-dir", help="where to write the site (default: site/)")
+    diff = sub.add_parser("diff", help="what changed between two drafts: prose, headings, figures, statuses",
+                          parents=[common])
+    diff.add_argument("old", metavar="FROM", help="git revision of the earlier draft (commit, tag, branch)")
+    diff.add_argument("new", metavar="TO", nargs="?", help="git revision of the later draft (default: the working tree)")
+    diff.set_defaults(func=cmd_diff)
     _add_publish_commands(sub, common)
     return parser
 

@@ -218,6 +218,7 @@ def _handbook(doc: YamlDoc) -> Handbook:
         indicators_page=d["pages"]["indicators"], documents_page=d["pages"]["documents"],
         method_page=d["pages"].get("method"), origin=_origin(doc, ()),
         short_title=d.get("short_title"), congress=d.get("congress"), reading_speed=d.get("reading_speed", 200),
+        previous=d.get("previous"), previous_line=doc.line(("previous",)) if "previous" in d else 0,
     )
 
 

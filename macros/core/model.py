@@ -160,6 +160,8 @@ class Handbook:
     congress: str | None = None
     reading_speed: int = 200
     method_page: str | None = None
+    previous: str | None = None  # git revision of the draft before this one
+    previous_line: int = 0
 
 
 @dataclass

@@ -34,6 +34,9 @@ CHANGES_MACRO = "draft_changes("
 EXTENSIONS = ("toc", "attr_list", "md_in_html", "tables", "admonition", "footnotes", "abbr")
 _SKIP_TEXT = {"svg", "script", "style", "template"}
 _HEADING = re.compile(r"^h([1-6])$")
+# Text in two of these is two words even when the HTML has no space between them (`<td>a</td><td>b</td>`).
+_BLOCKS = {"p", "li", "td", "th", "tr", "div", "br", "table", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",
+           "figure", "figcaption", "caption", "section", "details", "summary", "hr"}
 
 
 class RevisionError(HandbookError):
@@ -50,6 +53,7 @@ class Section:
     level: int
     index: int  # position in the page
     words: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list, repr=False)  # while parsing
 
     @property
     def key(self) -> str:
@@ -152,6 +156,8 @@ class _Sections(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.sections[-1].text.append(" ")
         if tag in _SKIP_TEXT:
             self._skip += 1
         level = _HEADING.match(tag)
@@ -161,6 +167,8 @@ class _Sections(HTMLParser):
             self._title = []
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.sections[-1].text.append(" ")
         if tag in _SKIP_TEXT and self._skip:
             self._skip -= 1
         if self._heading is not None and _HEADING.match(tag):
@@ -174,7 +182,13 @@ class _Sections(HTMLParser):
         if self._heading is not None:
             self._title.append(data)
         else:
-            self.sections[-1].words.extend(data.split())
+            self.sections[-1].text.append(data)
+
+    def close(self) -> None:
+        super().close()
+        for section in self.sections:
+            section.words = "".join(section.text).split()
+            section.text = []
 
 
 def page_sections(page: str, markdown_text: str) -> list[Section]:

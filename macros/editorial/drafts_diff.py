@@ -18,7 +18,7 @@ from pathlib import Path
 from ..core.fmt import format_value
 from ..core.model import Dataset, Indicator
 from ..core.status import assess
-from .revisions import Section, Snapshot, load_revision
+from .revisions import RevisionError, Section, Snapshot, load_revision
 
 # Two sections whose anchors differ are the same renamed section when this much of their prose is shared.
 RENAME_SIMILARITY = 0.6
@@ -50,6 +50,9 @@ class SectionChange:
     @property
     def section(self) -> Section:
         return self.new or self.old  # type: ignore[return-value]
+
+    def excerpt(self, context: int = CONTEXT_WORDS, longest: int | None = None) -> list[Chunk]:
+        return excerpt(self.chunks, context, longest)
 
 
 @dataclass(frozen=True)
@@ -259,6 +262,27 @@ def diff_revisions(project: Path, old_rev: str, new_rev: str | None = None) -> D
     return compare(old, new)
 
 
+def comparer_for(project: Path):  # noqa: ANN201 — Callable[[str], DraftsDiff | None]
+    """What the site's changes page calls: the working tree against a revision, once per revision and build.
+
+    Outside a git repository (a copy of the project without its history) it gives None: the page says there
+    is no history to compare with, rather than failing the build.
+    """
+    done: dict[str, DraftsDiff | None] = {}
+
+    def compare_with(rev: str) -> DraftsDiff | None:
+        if rev not in done:
+            try:
+                done[rev] = diff_revisions(project, rev)
+            except RevisionError as exc:
+                if any(p.key == "(git)" and "not inside a git repository" in p.message for p in exc.problems):
+                    done[rev] = None
+                else:
+                    raise
+        return done[rev]
+    return compare_with
+
+
 def excerpt(chunks: list[Chunk], context: int = CONTEXT_WORDS, longest: int | None = None) -> list[Chunk]:
     """The changes with a few words of unchanged text around each, the rest elided as "…"; with ``longest``, an
     inserted or deleted run longer than that keeps its start and end (a whole new section in a terminal)."""
@@ -283,7 +307,7 @@ def excerpt(chunks: list[Chunk], context: int = CONTEXT_WORDS, longest: int | No
 
 
 def _where(s: Section) -> str:
-    return f"{s.page} › {s.title}" if s.title else s.page
+    return f"{s.page_title} › {s.title}" if s.title and s.title != s.page_title else s.page_title
 
 
 def format_text(diff: DraftsDiff) -> list[str]:
@@ -297,7 +321,7 @@ def format_text(diff: DraftsDiff) -> list[str]:
         state = " (mục mới)" if change.old is None else " (mục bị bỏ)" if change.new is None else ""
         lines.append(f"  {_where(s)}{state}  +{change.added} −{change.removed} từ")
         text = []
-        for chunk in excerpt(change.chunks, longest=45):
+        for chunk in change.excerpt(longest=45):
             words = " ".join(chunk.words)
             text.append(words if chunk.kind == "equal" else f"[-{words}-]" if chunk.kind == "delete" else f"{{+{words}+}}")
         lines.append("    " + " ".join(text))

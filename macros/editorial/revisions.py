@@ -54,6 +54,7 @@ class Section:
     index: int  # position in the page
     words: list[str] = field(default_factory=list)
     text: list[str] = field(default_factory=list, repr=False)  # while parsing
+    page_title: str = ""  # the page's first top-level heading
 
     @property
     def key(self) -> str:
@@ -200,6 +201,9 @@ def page_sections(page: str, markdown_text: str) -> list[Section]:
     parser.feed(html)
     parser.close()
     sections = parser.sections
+    title = next((s.title for s in sections if s.level == 1), page)
+    for s in sections:
+        s.page_title = title
     return sections if sections[0].words else sections[1:]
 
 

@@ -27,7 +27,7 @@ ILLUSTRATIVE = "minh hoạ"
 ILLUSTRATIVE_NOTE = "Số liệu minh hoạ, không phải số liệu chính thức"
 MACRO_NAMES = ("fig", "target", "status", "ratio", "diff", "share", "change", "doc", "items", "key_figures",
                "targets_table", "indicators_table", "documents_table", "abbreviations", "sources_list",
-               "status_method", "meta", "chart", "charts", "dashboard")
+               "status_method", "meta", "chart", "charts", "dashboard", "draft_changes")
 
 
 def page_url(src_path: str, use_directory_urls: bool = True) -> str:
@@ -544,6 +544,14 @@ class Macros:
         return h.tag("div", h.tag("ul", "\n".join(cards), class_="hb-cards") + table, class_="hb-dashboard")
 
     # -- registration ---------------------------------------------------------------------------
+    @_macro
+    def draft_changes(self) -> str:
+        """What changed since the draft named by ``previous:`` in data/handbook.yaml (:mod:`macros.pages.changes`)."""
+        from .changes import draft_changes
+
+        hb = self.ds.handbook
+        return draft_changes(hb.previous, hb.origin.file, self._link)
+
     def functions(self) -> dict[str, Callable[..., str]]:
         """The macros by the names pages use."""
         return {name: getattr(self, name) for name in MACRO_NAMES}

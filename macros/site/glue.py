@@ -22,7 +22,9 @@ from ..core.cache import digest
 from ..core.errors import DataError, Problem
 from ..core.load import load_dataset
 from ..core.model import Dataset
+from ..editorial.drafts_diff import comparer_for
 from ..pages.api import MACRO_NAMES, Macros
+from ..pages.changes import use_comparer
 from ..pages.render import PageRenderer, PageSource
 from ..pages.theme import PRINT_PAGE_CSS, banner_fields, print_page_css
 
@@ -95,6 +97,7 @@ def define_env(env: Any) -> None:
     root = Path(env.conf["config_file_path"]).resolve().parent
     state = _State(root, bool(env.conf["use_directory_urls"]))
     env.variables["_handbook_state"] = state
+    use_comparer(comparer_for(root))  # the changes page: this build's pages against `previous:`
 
     def bind(name: str):
         def call(*args: Any, **kwargs: Any) -> str:

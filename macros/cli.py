@@ -213,6 +213,9 @@ def _add_publish_commands(sub: argparse._SubParsersAction, common: argparse.Argu
     publish.add_argument("--keep", type=int, default=5, help="releases to keep (default 5, at least 2)")
     publish.add_argument("--wait", type=float, default=0.0,
                          help="seconds to wait for another publish to finish (default 0: fail at once)")
+    publish.add_argument("--version", help="publish this draft under its own path (e.g. du-thao-2), keeping the earlier "
+                         "drafts readable at theirs; the newest is the default (macros/publish/versions.py)")
+    publish.add_argument("--title", help='the draft\'s name for readers (default: "Dự thảo lần N" from du-thao-N)')
     rollback = with_root("rollback", "switch back to the release before the live one", cmd_rollback)
     rollback.add_argument("--to", help="a release id (from `releases`) instead of the one before")
     rollback.add_argument("--wait", type=float, default=0.0, help="seconds to wait for a running publish")

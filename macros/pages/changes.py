@@ -107,8 +107,8 @@ def render_changes(diff: Any, link: Callable[[str, str], str]) -> str:
 def draft_changes(previous: str | None, handbook_file: str, link: Callable[[str, str], str]) -> str:
     """What ``{{ draft_changes() }}`` becomes; MacroError for an editor's mistake."""
     if not previous:
-        raise MacroError("draft_changes()", f"{handbook_file} names no previous draft",
-                         "add `previous: <git tag or commit of the draft before>` to it")
+        return ('<p class="hb-changes__pending">Đây là dự thảo đầu tiên: chưa có dự thảo trước để so sánh '
+                f"(ghi bản lưu của dự thảo trước ở mục <code>previous:</code> trong <code>{_e(handbook_file)}</code>).</p>")
     if _comparer is None:
         return ('<p class="hb-changes__pending">Trang này được lập khi dựng site: so sánh với dự thảo '
                 f"<code>{_e(previous)}</code>.</p>")

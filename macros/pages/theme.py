@@ -60,6 +60,14 @@ def print_page_css(fields: dict[str, str]) -> str:
             "}\n")
 
 
+def default_title(name: str) -> str:
+    """``du-thao-2`` → "Dự thảo lần 2"; any other name is its own title."""
+    import re
+
+    match = re.match(r"^du-thao-(\d+)$", name)
+    return f"Dự thảo lần {int(match.group(1))}" if match else name
+
+
 def version_config(environ: dict[str, str], offline: bool) -> dict | None:
     """``config.extra.version`` for a draft published with ``publish --version`` (the pipeline sets the variables).
 
@@ -73,7 +81,6 @@ def version_config(environ: dict[str, str], offline: bool) -> dict | None:
     name = environ.get("HANDBOOK_VERSION", "").strip()
     if not name:
         return None
-    title = environ.get("HANDBOOK_VERSION_TITLE", "").strip() or name
     try:
         if environ.get("HANDBOOK_VERSIONS"):
             listed = json.loads(environ["HANDBOOK_VERSIONS"])
@@ -85,6 +92,8 @@ def version_config(environ: dict[str, str], offline: bool) -> dict | None:
     except (OSError, ValueError):
         listed = []
     versions = [v for v in listed if isinstance(v, dict) and isinstance(v.get("version"), str)]
+    title = (environ.get("HANDBOOK_VERSION_TITLE", "").strip()
+             or next((str(v.get("title")) for v in versions if v["version"] == name and v.get("title")), default_title(name)))
     if not any(v["version"] == name for v in versions):
         versions.insert(0, {"version": name, "title": title, "aliases": ["latest"]})
     newest = versions[0]

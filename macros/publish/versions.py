@@ -30,13 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import Problem
+from ..pages.theme import default_title
 
 VERSIONS_JSON = "versions.json"
 LATEST = "latest"
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 # Names a draft cannot take: they are paths of the release itself or Material's alias.
 RESERVED = {LATEST, "assets", "search", "shared", "releases", "current", "index.html", "404.html", VERSIONS_JSON}
-_NUMBERED = re.compile(r"^du-thao-(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,6 @@ class Version:
 
     def as_json(self) -> dict:
         return {"version": self.name, "title": self.title, "aliases": list(self.aliases)}
-
-
-def default_title(name: str) -> str:
-    """``du-thao-2`` → "Dự thảo lần 2"; any other name is its own title."""
-    match = _NUMBERED.match(name)
-    return f"Dự thảo lần {int(match.group(1))}" if match else name
 
 
 def name_problem(name: str, root: str) -> Problem | None:

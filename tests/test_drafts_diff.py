@@ -240,3 +240,16 @@ def test_nothing_from_the_old_revision_is_followed_or_run(drafts: tuple[Path, st
     (repo / "docs" / "macro.md").unlink()
     diff = diff_revisions(repo, first, _commit(repo, "bỏ macro"))
     assert not any("ngoài kho" in " ".join(c.section.words) for c in diff.sections)
+
+
+def test_the_readme_example_is_what_diff_prints_for_the_examples_second_draft():
+    """README's `diff e0a62ee`: the example's first draft (main before the second) against this tree."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("    $ python -m macros diff e0a62ee\n", 1)[1].split("\n\n", 1)[0]
+    shown = [line.strip() for line in block.splitlines() if "→" in line and "…" not in line]
+    assert len(shown) == 3  # the heading renamed, the figure changed, the status it turned
+    result = _run(ROOT, "diff", "e0a62ee")
+    assert result.returncode == 0, result.stderr
+    printed = [line.strip() for line in result.stdout.splitlines()]
+    assert all(line in printed for line in shown), (shown, result.stdout)
+    assert printed[-1].startswith("diff: e0a62ee → working tree: ")

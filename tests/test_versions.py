@@ -132,21 +132,16 @@ def test_make_offline_writes_the_version_list_and_the_banner_into_the_pages(tmp_
 
 
 @pytest.mark.nginx
-def test_both_drafts_are_served_by_nginx_with_the_selector_and_the_banner_on_the_older(drafts, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    from macros.publish.pdf import launch_chromium
-
+def test_both_drafts_are_served_by_nginx_with_the_selector_and_the_banner_on_the_older(drafts, tmp_path, chromium):
     from .nginx_server import Nginx
 
-    with Nginx(tmp_path / "nginx", drafts["root"]) as nginx, sync_playwright() as pw:
+    with Nginx(tmp_path / "nginx", drafts["root"]) as nginx:
         base = f"http://127.0.0.1:{nginx.port}/"
         for path in ("du-thao-1/", "du-thao-2/", "du-thao-1/phan-1/kinh-te/", "du-thao-2/phan-1/kinh-te/", "versions.json"):
             with urllib.request.urlopen(base + path, timeout=10) as response:
                 assert response.status == 200, path
-        browser = launch_chromium(pw)
+        page = chromium.new_page()
         try:
-            page = browser.new_page()
             refused: list[str] = []
             page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
             page.on("response", lambda r: refused.append(f"{r.status} {r.url}") if r.status >= 400 else None)
@@ -164,4 +159,4 @@ def test_both_drafts_are_served_by_nginx_with_the_selector_and_the_banner_on_the
             page.wait_for_url(base + "du-thao-2/")
             assert refused == []  # no CSP violation, no failed fetch
         finally:
-            browser.close()
+            page.close()

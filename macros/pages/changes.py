@@ -7,7 +7,8 @@ check stays fast and never caches a comparison that the next commit would make s
 
 Insertions and deletions are ``<ins>`` and ``<del>``: underlined and struck through, which read in black and
 white and in print, and which screen readers announce; the reader stylesheet adds no meaning by colour alone.
-Everything shown is escaped text. Nothing here imports MkDocs.
+The passages and tables are kept out of the search index (``data-search-exclude``): a word a draft deleted
+must not bring a reader here. Everything shown is escaped text. Nothing here imports MkDocs.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def _words_html(chunks: list[Any]) -> str:
 
 
 def _table(head: tuple[str, ...], rows: list[tuple[str, ...]], caption: str) -> str:
-    return table(list(head), [({}, list(row)) for row in rows], caption, class_="hb-table hb-changes__table")
+    return table(list(head), [({}, list(row)) for row in rows], caption, class_="hb-table hb-changes__table",
+                 searchable=False)
 
 
 def render_changes(diff: Any, link: Callable[[str, str], str]) -> str:
@@ -73,7 +75,7 @@ def render_changes(diff: Any, link: Callable[[str, str], str]) -> str:
                 where = f'<a href="{_e(link(s.page, s.id))}">{where}</a>'
             state = " (mục mới)" if change.old is None else " (mục đã bỏ)" if change.new is None else ""
             text = _words_html(change.excerpt(CONTEXT_WORDS, LONGEST_RUN))
-            parts.append(f'<div class="hb-change"><p class="hb-change__where">{where}{state} '
+            parts.append(f'<div class="hb-change" data-search-exclude><p class="hb-change__where">{where}{state} '
                          f'<span class="hb-change__count">thêm {change.added} từ, bỏ {change.removed} từ</span></p>'
                          f'<p class="hb-change__text">{text}</p></div>')
     if diff.headings:
@@ -94,11 +96,11 @@ def render_changes(diff: Any, link: Callable[[str, str], str]) -> str:
     if diff.added_indicators or diff.removed_indicators:
         items = [f"<li>Thêm chỉ số: <ins>{_e(i.name)}</ins> <code>{_e(i.id)}</code></li>" for i in diff.added_indicators]
         items += [f"<li>Bỏ chỉ số: <del>{_e(i.name)}</del> <code>{_e(i.id)}</code></li>" for i in diff.removed_indicators]
-        parts.append(f'<ul class="hb-changes__indicators">{"".join(items)}</ul>')
+        parts.append(f'<ul class="hb-changes__indicators" data-search-exclude>{"".join(items)}</ul>')
     if diff.statuses:
         rows = [(f"{_e(s.name)} <code>{_e(s.id)}</code>", f"<del>{_e(s.old)}</del>", f"<ins>{_e(s.new)}</ins>")
                 for s in diff.statuses]
-        parts += ["## Đánh giá chỉ tiêu { #danh-gia }",
+        parts += ["## Chỉ tiêu đổi đánh giá { #danh-gia }",
                   "<p>Đánh giá được tính từ số liệu của mỗi dự thảo theo cùng một phương pháp.</p>",
                   _table(("Chỉ tiêu", "Dự thảo trước", "Dự thảo này"), rows, "Chỉ tiêu đổi đánh giá")]
     return "\n\n" + "\n\n".join(parts) + "\n\n"

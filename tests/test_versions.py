@@ -157,6 +157,10 @@ def test_both_drafts_are_served_by_nginx_with_the_selector_and_the_banner_on_the
             assert banner.inner_text().strip() == "Đây là dự thảo lần 1; xem dự thảo mới nhất."
             banner.locator("a").click()
             page.wait_for_url(base + "du-thao-2/")
+            page.goto(base + "du-thao-2/phan-1/kinh-te/")  # the selector keeps the reader on the same page
+            page.locator(".md-version__current").hover(force=True)
+            page.locator(".md-version__link", has_text="Dự thảo lần 1").click()
+            page.wait_for_url(base + "du-thao-1/phan-1/kinh-te/")
             assert refused == []  # no CSP violation, no failed fetch
         finally:
             page.close()

@@ -33,6 +33,7 @@ from ..core.errors import Problem
 from ..pages.theme import default_title
 
 VERSIONS_JSON = "versions.json"
+ICON = "assets/images/favicon.png"  # Material's, in every draft
 LATEST = "latest"
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 # Names a draft cannot take: they are paths of the release itself or Material's alias.
@@ -129,11 +130,31 @@ def _link_tree(source: Path, target: Path) -> int:
     return count
 
 
-def _page(title: str, body: str, refresh: str | None = None) -> str:
+def _page(title: str, body: str, icon: str | None, refresh: str | None = None) -> str:
+    """A page of the release itself; its icon is the newest draft's (else browsers ask for /favicon.ico)."""
     meta = f'\n  <meta http-equiv="refresh" content="0; url={html.escape(refresh)}">' if refresh else ""
     return (f'<!doctype html>\n<html lang="vi">\n<head>\n  <meta charset="utf-8">{meta}\n'
             f'  <meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            + (f'  <link rel="icon" href="{html.escape(icon)}">\n' if icon else "") +
             f"  <title>{html.escape(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def write_sitemap(site: Path) -> int:
+    """A sitemap for Material's selector when MkDocs wrote an empty one (no ``site_url`` on an intranet).
+
+    Switching drafts, Material reads the chosen draft's sitemap.xml to land on the same page there rather
+    than on its home page; it keeps only the paths of the ``loc`` URLs (their host is replaced by the
+    reader's), so ``http://localhost/`` serves wherever the site is. Returns the pages listed.
+    """
+    sitemap = site / "sitemap.xml"
+    if sitemap.is_file() and "<url>" in sitemap.read_text(encoding="utf-8", errors="replace"):
+        return 0
+    pages = sorted(p.relative_to(site).parent.as_posix() for p in site.rglob("index.html"))
+    locs = "".join(f"  <url><loc>http://localhost/{html.escape('' if rel == '.' else rel + '/')}</loc></url>\n"
+                   for rel in pages)
+    sitemap.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/'
+                       f'sitemap/0.9">\n{locs}</urlset>\n', encoding="utf-8")
+    return len(pages)
 
 
 def assemble(live: Path | None, folder: Path, versions: list[Version]) -> int:
@@ -142,18 +163,20 @@ def assemble(live: Path | None, folder: Path, versions: list[Version]) -> int:
     # MkDocs writes 404.html with links from the server's root (it cannot know a draft's path): the release's own
     # 404.html, below, is the one nginx serves.
     (folder / versions[0].name / "404.html").unlink(missing_ok=True)
+    write_sitemap(folder / versions[0].name)
     for version in versions[1:]:
         linked += _link_tree(live / version.name, folder / version.name)  # type: ignore[operator]
     newest = versions[0]
     (folder / VERSIONS_JSON).write_text(json.dumps([v.as_json() for v in versions], ensure_ascii=False, indent=1)
                                         + "\n", encoding="utf-8")
     href = f"{newest.name}/"
+    icon = ICON if (folder / newest.name / ICON).is_file() else None
     listing = "".join(f'<li><a href="{html.escape(v.name)}/">{html.escape(v.title)}</a></li>' for v in versions)
     (folder / "index.html").write_text(_page(newest.title, (
         f'<p><a href="{html.escape(href)}">{html.escape(newest.title)} (dự thảo mới nhất)</a></p>\n'
-        f"<p>Các dự thảo:</p>\n<ul>{listing}</ul>"), refresh=href), encoding="utf-8")
+        f"<p>Các dự thảo:</p>\n<ul>{listing}</ul>"), icon and href + icon, refresh=href), encoding="utf-8")
     (folder / "404.html").write_text(_page("Không tìm thấy trang", (
         "<h1>Không tìm thấy trang</h1>\n"
         f'<p>Trang này không có. <a href="/{html.escape(href)}">Về {html.escape(newest.title.lower())} '
-        "(dự thảo mới nhất)</a>.</p>")), encoding="utf-8")
+        "(dự thảo mới nhất)</a>.</p>"), icon and f"/{href}{icon}"), encoding="utf-8")
     return linked

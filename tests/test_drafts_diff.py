@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -253,3 +254,63 @@ def test_the_readme_example_is_what_diff_prints_for_the_examples_second_draft():
     printed = [line.strip() for line in result.stdout.splitlines()]
     assert all(line in printed for line in shown), (shown, result.stdout)
     assert printed[-1].startswith("diff: e0a62ee → working tree: ")
+
+
+def test_the_changes_page_escapes_marks_and_links(drafts: tuple[Path, str, str]):
+    from macros.pages.api import relative_url
+    from macros.pages.changes import render_changes
+
+    repo, first, second = drafts
+    diff = diff_revisions(repo, first, second)
+    diff.sections[0].chunks.append(type(diff.sections[0].chunks[0])("insert", ("<script>x</script>",)))
+    html = render_changes(diff, lambda page, anchor: relative_url("thay-doi.md", page, anchor))
+    assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "<del>20.000</del> <ins>26.000</ins>" in html
+    assert '<a href="../#kinh-te">Giới thiệu › Kinh tế và ngân sách</a>' in html
+    assert "<ins>! Có nguy cơ không đạt</ins>" not in html and "<ins>▲ Đúng tiến độ</ins>" in html
+    assert html.count("data-search-exclude") >= len(diff.sections)
+
+
+def test_the_macro_without_previous_or_history_says_so_and_a_bad_revision_is_located(drafts: tuple[Path, str, str]):
+    from macros.core.load import load_dataset
+    from macros.editorial.drafts_diff import comparer_for
+    from macros.pages.changes import use_comparer
+    from macros.pages.render import PageRenderer, PageSource
+
+    repo, _first, _second = drafts
+    dataset, _ = load_dataset(repo / "data", repo)
+    page = PageSource("thay-doi.md", "docs/thay-doi.md", "", "# T\n\n{{ draft_changes() }}\n", 0, {})
+    text, problems = PageRenderer(dataset).render(page)
+    assert problems == [] and "dự thảo đầu tiên" in text  # the example of a first draft: no previous:
+    dataset.handbook = dataclasses.replace(dataset.handbook, previous="khong-co")  # as if handbook.yaml said so
+    use_comparer(comparer_for(repo))
+    try:
+        text, problems = PageRenderer(dataset).render(page)
+        assert [str(p).split(": ", 1)[0] for p in problems] == ["docs/thay-doi.md:3"]
+        assert 'khong-co:1: revision: "khong-co" is not a commit' in problems[0].message
+    finally:
+        use_comparer(None)
+    outside = repo.parent / "copy"
+    (outside / "data").mkdir(parents=True)
+    use_comparer(comparer_for(outside))
+    try:
+        text, problems = PageRenderer(dataset).render(page)
+        assert problems == [] and "Không có lịch sử bản lưu" in text
+    finally:
+        use_comparer(None)
+
+
+@pytest.mark.build
+def test_the_examples_changes_page_shows_what_diff_finds(built_site: Path):
+    """The example's page (this tree against previous: in data/handbook.yaml), as built for readers."""
+    import yaml
+
+    previous = yaml.safe_load((ROOT / "data" / "handbook.yaml").read_text(encoding="utf-8"))["previous"]
+    diff = diff_revisions(ROOT, previous)
+    html = (built_site / "thay-doi" / "index.html").read_text(encoding="utf-8")
+    assert f"<code>{previous}</code>" in html
+    for f in diff.figures:
+        assert f"<ins>{f.new.replace(' ', chr(160))}</ins>" in html or f"<ins>{f.new}</ins>" in html, f
+    for s in diff.statuses:
+        assert f"<ins>{s.new_symbol} {s.new}</ins>" in html
+    assert html.count('class="hb-change"') == len(diff.sections)

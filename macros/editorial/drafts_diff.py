@@ -77,6 +77,8 @@ class StatusChange:
     name: str
     old: str
     new: str
+    old_symbol: str = ""  # the status's shape (✔ ▲ ! ✘ ?), which reads without colour
+    new_symbol: str = ""
 
 
 @dataclass
@@ -221,12 +223,13 @@ def compare_figures(diff: DraftsDiff, old: Dataset, new: Dataset) -> None:
         if _target_text(before) != _target_text(ind):
             diff.figures.append(FigureChange(ind_id, ind.name, None, _target_text(before), _target_text(ind)))
         if before.target is not None or ind.target is not None:
-            was = assess(before, old.handbook.on_track_ratio, old.handbook.min_points).status.label \
-                if before.target is not None else "—"
-            now = assess(ind, new.handbook.on_track_ratio, new.handbook.min_points).status.label \
-                if ind.target is not None else "—"
+            was = assess(before, old.handbook.on_track_ratio, old.handbook.min_points).status \
+                if before.target is not None else None
+            now = assess(ind, new.handbook.on_track_ratio, new.handbook.min_points).status \
+                if ind.target is not None else None
             if was != now:
-                diff.statuses.append(StatusChange(ind_id, ind.name, was, now))
+                diff.statuses.append(StatusChange(ind_id, ind.name, was.label if was else "—", now.label if now else "—",
+                                                  was.symbol if was else "", now.symbol if now else ""))
     diff.removed_indicators = [ind for ind_id, ind in old.indicators.items() if ind_id not in new.indicators]
 
 

@@ -155,10 +155,13 @@ class _Sections(HTMLParser):
         self._heading: Section | None = None
         self._title: list[str] = []
         self._skip = 0
+        self._apart: list[str] = []  # open elements read as a word of their own (a badge's symbol)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCKS:
-            self.sections[-1].text.append(" ")
+        if tag in _BLOCKS or ("aria-hidden", "true") in attrs:
+            self._target().append(" ")
+            if ("aria-hidden", "true") in attrs:
+                self._apart.append(tag)
         if tag in _SKIP_TEXT:
             self._skip += 1
         level = _HEADING.match(tag)
@@ -168,14 +171,19 @@ class _Sections(HTMLParser):
             self._title = []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCKS:
-            self.sections[-1].text.append(" ")
+        if tag in _BLOCKS or (self._apart and self._apart[-1] == tag):
+            self._target().append(" ")
+            if self._apart and self._apart[-1] == tag:
+                self._apart.pop()
         if tag in _SKIP_TEXT and self._skip:
             self._skip -= 1
         if self._heading is not None and _HEADING.match(tag):
             self._heading.title = " ".join("".join(self._title).split())
             self.sections.append(self._heading)
             self._heading = None
+
+    def _target(self) -> list[str]:
+        return self._title if self._heading is not None else self.sections[-1].text
 
     def handle_data(self, data: str) -> None:
         if self._skip:

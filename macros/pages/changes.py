@@ -98,8 +98,8 @@ def render_changes(diff: Any, link: Callable[[str, str], str]) -> str:
         items += [f"<li>Bỏ chỉ số: <del>{_e(i.name)}</del> <code>{_e(i.id)}</code></li>" for i in diff.removed_indicators]
         parts.append(f'<ul class="hb-changes__indicators" data-search-exclude>{"".join(items)}</ul>')
     if diff.statuses:
-        rows = [(f"{_e(s.name)} <code>{_e(s.id)}</code>", f"<del>{_e(s.old)}</del>", f"<ins>{_e(s.new)}</ins>")
-                for s in diff.statuses]
+        rows = [(f"{_e(s.name)} <code>{_e(s.id)}</code>", f"<del>{_e(s.old_symbol)} {_e(s.old)}</del>",
+                 f"<ins>{_e(s.new_symbol)} {_e(s.new)}</ins>") for s in diff.statuses]
         parts += ["## Chỉ tiêu đổi đánh giá { #danh-gia }",
                   "<p>Đánh giá được tính từ số liệu của mỗi dự thảo theo cùng một phương pháp.</p>",
                   _table(("Chỉ tiêu", "Dự thảo trước", "Dự thảo này"), rows, "Chỉ tiêu đổi đánh giá")]

@@ -23,6 +23,8 @@ from .revisions import RevisionError, Section, Snapshot, load_revision
 # Two sections whose anchors differ are the same renamed section when this much of their prose is shared.
 RENAME_SIMILARITY = 0.6
 CONTEXT_WORDS = 6
+# Renamed sections are looked for across pages while there are at most this many (removed × added) pairs.
+MAX_PAIRS = 20_000
 
 
 @dataclass(frozen=True)
@@ -167,8 +169,9 @@ def match_sections(old: list[Section], new: list[Section]) -> tuple[list[tuple[S
             pairs.append((s, same_new[0]))
             left_old.remove(s)
             left_new.remove(same_new[0])
+    across = len(left_old) * len(left_new) <= MAX_PAIRS  # else only within a page: bounded on a large report
     scored = sorted(((_similarity(o, n), i, j) for i, o in enumerate(left_old) for j, n in enumerate(left_new)
-                     if o.level == n.level and o.words and n.words), reverse=True)
+                     if o.level == n.level and o.words and n.words and (across or o.page == n.page)), reverse=True)
     used_old: set[int] = set()
     used_new: set[int] = set()
     for score, i, j in scored:

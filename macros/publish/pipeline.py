@@ -349,7 +349,9 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
             say(f"       {pages} pages stamped, {assets} assets hashed")
             if version:
                 linked = versions.assemble(live, folder, drafts_kept)
-                say(f"       {version} beside {len(drafts_kept) - 1} earlier draft(s) ({linked} files carried over)")
+                say(f"       {version} beside {len(drafts_kept) - 1} earlier draft(s) ({linked} files carried over)"
+                    + ("; the live release had no named drafts and stays only for a rollback"
+                       if live and not versions.read_versions(live) else ""))
             prefix = f"{version}/" if version else ""
             source_of = _source_of(project)
             site = Site(folder, f"releases/{release_id}", lambda rel: source_of(rel.removeprefix(prefix)))

@@ -34,8 +34,11 @@ pdf: build system-deps
 	$(PY) -m macros.publish.pdf --site-dir site --out build/handbook.pdf
 
 # A second build to read from the file system (open site-offline/index.html): no server needed.
+# With VERSION=du-thao-N (and ROOT=the publish root, whose versions.json lists the drafts) it goes to
+# site-offline/du-thao-N/ and every page lists the drafts, since nothing can be fetched under file://.
 offline: $(STAMP)
-	HANDBOOK_OFFLINE=true $(PY) -m macros build --site-dir site-offline
+	HANDBOOK_OFFLINE=true HANDBOOK_VERSION="$(VERSION)" HANDBOOK_VERSIONS_FILE="$(if $(ROOT),$(ROOT)/current/versions.json)" \
+	  $(PY) -m macros build --site-dir site-offline$(if $(VERSION),/$(VERSION))
 
 system-deps:
 	@missing=""; \

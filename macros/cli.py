@@ -145,7 +145,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     # data: a second interpreter would import everything and load data/ again while this one waits.
     from .site.glue import CheckedPages, build_site
 
-    checked = CheckedPages(report.rendered, report.use_directory_urls)
+    # The changes page compares with git history, which the check leaves to the build.
+    generated = {p.src for p in report.page_sources if "draft_changes(" in p.body}
+    checked = CheckedPages({src: r for src, r in report.rendered.items() if src not in generated},
+                           report.use_directory_urls)
     dataset = report.dataset
     del report  # every page's source, read for the check: megabytes at 1,000 pages that the build reads itself
     returncode = build_site(args.project, site_dir, dataset, checked)
@@ -207,6 +210,23 @@ def _add_editorial_commands(sub: argparse._SubParsersAction, common: argparse.Ar
     new.set_defaults(func=cmd_new)
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """``diff FROM [TO]``: what changed for readers between two drafts (git revisions; TO: the working tree)."""
+    from .core.errors import HandbookError
+    from .editorial.drafts_diff import diff_revisions, format_text
+
+    try:
+        diff = diff_revisions(args.project, args.old, args.new)
+    except HandbookError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"diff: stopped, {len(exc.problems)} problem(s); nothing was compared")
+        return 1
+    print("\n".join(format_text(diff)))
+    print(diff.summary())
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m macros", description="Handbook checks, stats and build.")
     parser.add_argument("--project", type=Path, default=Path.cwd(),
@@ -231,6 +251,11 @@ def make_parser() -> argparse.ArgumentParser:
     comments.add_argument("--round", help="only the comments of this round (an id from data/handbook.yaml)")
     build = command("build", cmd_build, "check, then mkdocs build --strict")
     build.add_argument("--site-dir", help="where to write the site (default: site/)")
+    diff = sub.add_parser("diff", help="what changed between two drafts: prose, headings, figures, statuses",
+                          parents=[common])
+    diff.add_argument("old", metavar="FROM", help="git revision of the earlier draft (commit, tag, branch)")
+    diff.add_argument("new", metavar="TO", nargs="?", help="git revision of the later draft (default: the working tree)")
+    diff.set_defaults(func=cmd_diff)
     _add_publish_commands(sub, common)
     _add_editorial_commands(sub, common)
     return parser
@@ -260,6 +285,9 @@ def _add_publish_commands(sub: argparse._SubParsersAction, common: argparse.Argu
     publish.add_argument("--keep", type=int, default=5, help="releases to keep (default 5, at least 2)")
     publish.add_argument("--wait", type=float, default=0.0,
                          help="seconds to wait for another publish to finish (default 0: fail at once)")
+    publish.add_argument("--version", help="publish this draft under its own path (e.g. du-thao-2), keeping the earlier "
+                         "drafts readable at theirs; the newest is the default (macros/publish/versions.py)")
+    publish.add_argument("--title", help='the draft\'s name for readers (default: "Dự thảo lần N" from du-thao-N)')
     rollback = with_root("rollback", "switch back to the release before the live one", cmd_rollback)
     rollback.add_argument("--to", help="a release id (from `releases`) instead of the one before")
     rollback.add_argument("--wait", type=float, default=0.0, help="seconds to wait for a running publish")

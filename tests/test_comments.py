@@ -76,7 +76,10 @@ def test_section_ids_are_the_ids_of_the_built_headings(built_site: Path):
         html_path = built_site / ("index.html" if src == "index.md" else src.removesuffix(".md") + "/index.html")
         html = html_path.read_text(encoding="utf-8")
         built = re.findall(r'<h[1-6][^>]* id="([^"]+)"', html.split('<div class="md-content"', 1)[1].split("</article>")[0])
-        assert [s.anchor for s in index.sections if s.page == src] == built, src
+        ids = [s.anchor for s in index.sections if s.page == src]
+        if "draft_changes(" in (ROOT / "docs" / src).read_text(encoding="utf-8"):
+            built = built[:len(ids)]  # the comparison's headings are made by the macro: no section to comment on
+        assert ids == built, src
 
 
 def test_ids_follow_toc_slugs_explicit_ids_and_duplicates():

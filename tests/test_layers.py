@@ -27,7 +27,8 @@ MAY_USE = {
     "pages": {"core", "pages"},
     "publish": {"core", "pages", "publish"},
     "editorial": {"core", "pages", "editorial"},
-    "site": {"core", "pages", "site"},
+    # The front end composes the layers below it (the changes page takes its comparison from editorial).
+    "site": {"core", "pages", "editorial", "site"},
 }
 
 

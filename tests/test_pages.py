@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from macros.core.load import load_dataset
-from macros.pages.api import Macros, relative_url
+from macros.pages.api import Macros
 from macros.pages.render import PageRenderer, PageSource, split_front_matter
+from macros.pages.urls import relative_url
 
 from .helpers import INDICATORS, write_project
 

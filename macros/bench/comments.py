@@ -50,6 +50,7 @@ def make_project(dest: Path, source: Path = ROOT) -> tuple[Path, list[str]]:
     text = re.sub(r"(\n    [^\s:]+\.md: )\d+", r"\g<1>5000", handbook.read_text(encoding="utf-8"))
     text = re.sub(r"\n  total: \d+", "\n  total: 1000000", text)
     text = re.sub(r"\n    revision: \S+", "", text)
+    text = re.sub(r"(?m)^previous:.*\n", "", text)  # the earlier draft's commit is not in this new repository
     handbook.write_text(text, encoding="utf-8")
     _git(dest, "init", "-q")
     _git(dest, "add", "docs", "data", "mkdocs.yml")

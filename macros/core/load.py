@@ -248,6 +248,7 @@ def _handbook(doc: YamlDoc) -> Handbook:
         short_title=d.get("short_title"), congress=d.get("congress"), reading_speed=d.get("reading_speed", 200),
         **{key: d.get("limits", {})[key] for key in ("page_seconds", "page_memory_mb", "check_seconds")
            if key in d.get("limits", {})},
+        previous=d.get("previous"), previous_line=doc.line(("previous",)) if "previous" in d else 0,
     )
 
 

@@ -180,6 +180,8 @@ class Handbook:
     page_memory_mb: int = 512
     check_seconds: float = 900.0
     comments_page: str | None = None
+    previous: str | None = None  # git revision of the draft before this one
+    previous_line: int = 0
 
 
 @dataclass(frozen=True)

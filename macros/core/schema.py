@@ -115,6 +115,8 @@ HANDBOOK = _object({
     "version": {"type": "string", "minLength": 1, "maxLength": 40},
     "date": DATE,
     "reading_speed": {"type": "integer", "minimum": 50, "maximum": 1000},
+    # The git revision of the draft before this one (a tag, branch or commit), for the changes page.
+    "previous": {"type": "string", "pattern": r"^[A-Za-z0-9_][A-Za-z0-9._/~^@{}-]{0,99}$"},
     "budgets": _object({
         "total": {"type": "integer", "minimum": 1},
         "pages": {"type": "object", "propertyNames": {"pattern": r"^[^\s]+\.md\Z"},

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import inspect
 import json
-import posixpath
 from collections.abc import Callable
-from functools import lru_cache, wraps
+from functools import wraps
 from typing import Any
 
 from ..core.collate import vi_sorted
@@ -22,42 +21,14 @@ from ..core.model import Dataset, Document, Indicator, Source
 from ..core.status import STATUS_LABELS, STATUS_SYMBOLS, Assessment, Status, assess
 from . import html as h
 from .charts import line_chart, sparkline
+from .urls import relative_url
 
 ILLUSTRATIVE = "minh hoạ"
 ILLUSTRATIVE_NOTE = "Số liệu minh hoạ, không phải số liệu chính thức"
 MACRO_NAMES = ("fig", "target", "status", "ratio", "diff", "share", "change", "doc", "items", "key_figures",
                "targets_table", "indicators_table", "documents_table", "abbreviations", "sources_list",
-               "status_method", "meta", "chart", "charts", "dashboard", "comments_totals", "comments_register")
-
-
-def page_url(src_path: str, use_directory_urls: bool = True) -> str:
-    """The URL of a page built from ``src_path``, as MkDocs lays it out (``a/b.md`` → ``a/b/``)."""
-    src_path = src_path.replace("\\", "/")
-    stem = src_path[:-3] if src_path.endswith(".md") else src_path
-    if not use_directory_urls:
-        return stem + ".html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5]
-    return stem + "/"
-
-
-def relative_url(from_src: str, to_src: str, anchor: str = "", use_directory_urls: bool = True) -> str:
-    """Link from one page to another (and an anchor), relative so the site works under any prefix."""
-    rel = _relative_page(from_src, to_src, use_directory_urls)
-    return f"{rel}#{anchor}" if anchor else (rel or "./")
-
-
-@lru_cache(maxsize=1 << 14)  # pure, and called for every figure of every page with few distinct pairs
-def _relative_page(from_src: str, to_src: str, use_directory_urls: bool) -> str:
-    here = page_url(from_src, use_directory_urls)
-    there = page_url(to_src, use_directory_urls)
-    base = here if (here == "" or here.endswith("/")) else posixpath.dirname(here)
-    rel = posixpath.relpath(there or ".", base.rstrip("/") or ".")
-    if here == there:
-        rel = ""
-    elif there == "" or there.endswith("/"):
-        rel += "/"
-    return rel
+               "status_method", "meta", "chart", "charts", "dashboard", "comments_totals", "comments_register",
+               "draft_changes")
 
 
 def _call_text(name: str, args: tuple, kwargs: dict) -> str:
@@ -602,6 +573,14 @@ class Macros:
         return register_html(self, round)
 
     # -- registration ---------------------------------------------------------------------------
+    @_macro
+    def draft_changes(self) -> str:
+        """What changed since the draft named by ``previous:`` in data/handbook.yaml (:mod:`macros.pages.changes`)."""
+        from .changes import draft_changes
+
+        hb = self.ds.handbook
+        return draft_changes(hb.previous, hb.origin.file, self._link)
+
     def functions(self) -> dict[str, Callable[..., str]]:
         """The macros by the names pages use."""
         return {name: getattr(self, name) for name in MACRO_NAMES}

@@ -138,7 +138,7 @@ def register_html(m: Macros, round_id: object = None) -> str:
 def add_section_counts(text: str, page_src: str, counts: dict[str, int], comments_page: str | None,
                        use_directory_urls: bool = True) -> str:
     """The page's Markdown with a discreet "N ý kiến góp ý" link under each heading that has comments."""
-    from .api import relative_url
+    from .urls import relative_url
 
     if not comments_page or page_src == comments_page or not any(r.startswith(page_src + "#") for r in counts):
         return text

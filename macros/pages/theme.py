@@ -58,3 +58,46 @@ def print_page_css(fields: dict[str, str]) -> str:
             '  @bottom-center { content: "Trang " counter(page) " / " counter(pages); }\n'
             "  @bottom-right { content: none; }\n"
             "}\n")
+
+
+def default_title(name: str) -> str:
+    """``du-thao-2`` → "Dự thảo lần 2"; any other name is its own title."""
+    import re
+
+    match = re.match(r"^du-thao-(\d+)$", name)
+    return f"Dự thảo lần {int(match.group(1))}" if match else name
+
+
+def version_config(environ: dict[str, str], offline: bool) -> dict | None:
+    """``config.extra.version`` for a draft published with ``publish --version`` (the pipeline sets the variables).
+
+    ``provider: mike`` makes Material fetch ``../versions.json`` and show its version selector, and show the
+    outdated banner on a version without the ``latest`` alias. Under ``file://`` nothing can be fetched, so an
+    offline build (``make offline VERSION=…``) gets the list itself (``versions``) and ``outdated`` decided here,
+    and overrides/main.html writes both into every page.
+    """
+    import json
+
+    name = environ.get("HANDBOOK_VERSION", "").strip()
+    if not name:
+        return None
+    try:
+        if environ.get("HANDBOOK_VERSIONS"):
+            listed = json.loads(environ["HANDBOOK_VERSIONS"])
+        elif environ.get("HANDBOOK_VERSIONS_FILE"):
+            with open(environ["HANDBOOK_VERSIONS_FILE"], encoding="utf-8") as handle:
+                listed = json.load(handle)
+        else:
+            listed = []
+    except (OSError, ValueError):
+        listed = []
+    versions = [v for v in listed if isinstance(v, dict) and isinstance(v.get("version"), str)]
+    title = (environ.get("HANDBOOK_VERSION_TITLE", "").strip()
+             or next((str(v.get("title")) for v in versions if v["version"] == name and v.get("title")), default_title(name)))
+    if not any(v["version"] == name for v in versions):
+        versions.insert(0, {"version": name, "title": title, "aliases": ["latest"]})
+    newest = versions[0]
+    # Offline, Material's fetch of versions.json could only fail: the page carries the list instead.
+    return {"provider": None if offline else "mike", "default": "latest", "name": name, "title": title,
+            "this": title[:1].lower() + title[1:], "newest": newest, "outdated": newest["version"] != name,
+            "versions": versions, "static": offline}

@@ -27,9 +27,10 @@ from pathlib import Path
 from ..core.errors import HandbookError, Problem, ReleaseError
 from ..core.limits import OverLimit, bounded
 from ..core.model import Handbook
-from ..pages.api import page_url
 from ..pages.check import run_check
 from ..pages.drafts import find_drafts
+from ..pages.urls import page_url
+from . import versions
 from .release import (
     MARKER,
     check_current,
@@ -308,8 +309,12 @@ def _size(n: float) -> str:
     return f"{n:.1f} GB"
 
 
-def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Out = _say, err: Out = _err) -> int:
-    """Build, check, compress and switch; return the exit code (0 live, 1 refused, nothing changed)."""
+def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Out = _say, err: Out = _err,
+            version: str | None = None, title: str | None = None) -> int:
+    """Build, check, compress and switch; return the exit code (0 live, 1 refused, nothing changed).
+
+    With ``version`` the draft is built under its own path beside the earlier drafts (:mod:`.versions`).
+    """
     started = time.perf_counter()
     root = root.resolve()
     total = len(STEPS)
@@ -366,18 +371,29 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
             release_id = new_release_id(root, commit)
             folder = releases_dir(root) / release_id
             folder.parent.mkdir(parents=True, exist_ok=True)
-            step("build", f"mkdocs build --strict → {folder.relative_to(root)}/"
+            live = releases_dir(root) / current_id(root) if current_id(root) else None
+            drafts_kept = versions.plan(live, version, title) if version else []
+            site_dir = folder / version if version else folder
+            step("build", f"mkdocs build --strict → {site_dir.relative_to(root)}/"
                  + (" (uncommitted changes in docs/ or data/)" if dirty else ""))
-            ok, problems, _output = _build(project, folder)
+            with versions.build_environment(drafts_kept) if version else contextlib.nullcontext():
+                ok, problems, _output = _build(project, site_dir)
             if not ok:
                 return fail("build")
             step("stamp", "release id in every page, content hashes for the site's own CSS/JS")
-            pages, assets = stamp(folder, release_id)
+            pages, assets = stamp(site_dir, release_id)
             say(f"       {pages} pages stamped, {assets} assets hashed")
-            site = Site(folder, f"releases/{release_id}", _source_of(project))
+            if version:
+                linked = versions.assemble(live, folder, drafts_kept)
+                say(f"       {version} beside {len(drafts_kept) - 1} earlier draft(s) ({linked} files carried over)"
+                    + ("; the live release had no named drafts and stays only for a rollback"
+                       if live and not versions.read_versions(live) else ""))
+            prefix = f"{version}/" if version else ""
+            source_of = _source_of(project)
+            site = Site(folder, f"releases/{release_id}", lambda rel: source_of(rel.removeprefix(prefix)))
             checks: list[tuple[str, str, Callable[[], list[Problem]]]] = []
             drafts, _ = find_drafts(project / "docs", project)
-            draft_urls = [page_url(src) for src in sorted(drafts)]
+            draft_urls = [prefix + page_url(src) for src in sorted(drafts)]
             hosts: dict[str, int] = {}
 
             def external() -> list[Problem]:
@@ -411,7 +427,7 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
                 step_no = STEPS.index(failed_at) + 1
                 return fail(failed_at)
             step("compress", "precompressed .gz for nginx gzip_static")
-            gz = compress(folder)
+            gz = compress(site_dir)
             files, size = _du(folder)
             info = {"release": release_id, "commit": commit, "dirty": dirty,
                     "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "built_ns": time.time_ns(),
@@ -427,7 +443,8 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
             prune_shared(root)
             say(f"       {shared} new hashed assets shared for pages loaded before the switch")
             seconds = time.perf_counter() - started
-            say(f"publish: {release_id} is live at {root / 'current'} (was {before or 'nothing'}) — {pages} pages, "
+            say(f"publish: {release_id} is live at {root / 'current'}{' / ' + version if version else ''} "
+                f"(was {before or 'nothing'}) — {pages} pages, "
                 f"{files + 1} files, {_size(size)}, {gz} .gz; {warnings} warning(s); kept {len(list_releases(root))} "
                 f"release(s), removed {len(pruned)}; {seconds:.1f} s")
             return 0
@@ -462,7 +479,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if args.keep < 2:
         _err(f"{args.root}:1: --keep: {args.keep} is too few — keep at least 2, so a rollback is always possible")
         return 2
-    return publish(args.project, Path(args.root), keep=args.keep, wait=args.wait)
+    refused = versions.usage_problem(root, getattr(args, "version", None), args.root)
+    if refused:
+        _err(str(refused))
+        return 2
+    return publish(args.project, Path(args.root), keep=args.keep, wait=args.wait, version=getattr(args, "version", None),
+                   title=getattr(args, "title", None))
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:

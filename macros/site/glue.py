@@ -22,13 +22,15 @@ from ..core.cache import digest
 from ..core.errors import DataError, Problem, universal_newlines
 from ..core.load import load_dataset
 from ..core.model import Dataset
+from ..editorial.drafts_diff import comparer_for
 from ..pages.api import MACRO_NAMES, Macros
+from ..pages.changes import use_comparer
 from ..pages.comments import counts_by_section
 from ..pages.drafts import find_drafts
 from ..pages.register import add_section_counts
 from ..pages.render import PageRenderer, PageSource, discover_pages, read_page
 from ..pages.sections import SectionIndex, reading_order
-from ..pages.theme import PRINT_PAGE_CSS, banner_fields, print_page_css
+from ..pages.theme import PRINT_PAGE_CSS, banner_fields, print_page_css, version_config
 
 # Appended to Material's search worker so queries with or without Vietnamese diacritics find the same pages.
 SEARCH_FOLD_JS = Path(__file__).parent / "assets" / "search-fold.js"
@@ -111,6 +113,7 @@ def define_env(env: Any) -> None:
     root = Path(env.conf["config_file_path"]).resolve().parent
     state = _State(root, bool(env.conf["use_directory_urls"]), Path(env.conf["docs_dir"]).resolve())
     env.variables["_handbook_state"] = state
+    use_comparer(comparer_for(root))  # the changes page: this build's pages against `previous:`
 
     def bind(name: str):
         def call(*args: Any, **kwargs: Any) -> str:
@@ -127,10 +130,13 @@ def define_env(env: Any) -> None:
 
     # The draft banner, print cover and running print header read these (overrides/main.html).
     env.conf["extra"]["handbook"] = banner_fields(state.dataset.handbook)
-    _offline_shim(env.conf)
+    offline = _offline_shim(env.conf)
+    version = version_config(dict(os.environ), offline)  # a draft of `publish --version` (macros/publish/versions.py)
+    if version:
+        env.conf["extra"]["version"] = version
 
 
-def _offline_shim(conf: Any) -> None:
+def _offline_shim(conf: Any) -> bool:
     """With Material's offline plugin on, serve the iframe-worker shim from the site, not from unpkg.com.
 
     The offline plugin adds ``https://unpkg.com/iframe-worker/shim`` to ``extra.polyfills`` unless a
@@ -141,6 +147,8 @@ def _offline_shim(conf: Any) -> None:
             polyfills = conf["extra"].setdefault("polyfills", [])
             if IFRAME_WORKER_SHIM not in polyfills:
                 polyfills.append(IFRAME_WORKER_SHIM)
+            return True
+    return False
 
 
 def on_post_build(env: Any) -> None:

@@ -314,3 +314,26 @@ def test_the_examples_changes_page_shows_what_diff_finds(built_site: Path):
     for s in diff.statuses:
         assert f"<ins>{s.new_symbol} {s.new}</ins>" in html
     assert html.count('class="hb-change"') == len(diff.sections)
+
+
+def test_comments_a_draft_answered_are_listed_with_their_disposition():
+    """A comment decided in the new draft (pending, or absent, in the old one) is what this draft answered."""
+    import dataclasses
+
+    from macros.core.load import load_dataset
+    from macros.editorial.drafts_diff import DraftsDiff, compare_comments, format_text
+    from macros.editorial.revisions import Snapshot
+
+    root = Path(__file__).resolve().parent.parent
+    old, _ = load_dataset(root / "data", root)
+    new, _ = load_dataset(root / "data", root)
+    first, second, *_ = sorted(new.comments)
+    assert all(c.disposition == "pending" for c in old.comments.values())
+    new.comments[first] = dataclasses.replace(new.comments[first], disposition="absorbed")
+    new.comments[second] = dataclasses.replace(new.comments[second], disposition="explained", response="Lý do.")
+    diff = DraftsDiff(Snapshot("a", "a", old, []), Snapshot("b", "", new, []))
+    compare_comments(diff, old, new)
+    assert sorted(c.id for c in diff.answered) == [first, second]
+    lines = format_text(diff)
+    assert f"  {first} (Tiếp thu) — " in "\n".join(lines) and f"  {second} (Giải trình) — " in "\n".join(lines)
+    assert diff.summary().endswith("2 comments answered")

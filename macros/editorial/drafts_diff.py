@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.fmt import format_value
-from ..core.model import Dataset, Indicator
+from ..core.model import Comment, Dataset, Indicator
 from ..core.status import assess
+from ..pages.comments import DISPOSITION_LABELS
 from .revisions import RevisionError, Section, Snapshot, load_revision
 
 # Two sections whose anchors differ are the same renamed section when this much of their prose is shared.
@@ -93,6 +94,7 @@ class DraftsDiff:
     added_indicators: list[Indicator] = field(default_factory=list)
     removed_indicators: list[Indicator] = field(default_factory=list)
     statuses: list[StatusChange] = field(default_factory=list)
+    answered: list[Comment] = field(default_factory=list)  # comments this draft answered (pending before, or new)
 
     @property
     def words_added(self) -> int:
@@ -113,12 +115,12 @@ class DraftsDiff:
                 f"{self.heading_count('removed')} removed, {self.heading_count('renamed')} renamed, "
                 f"{self.heading_count('moved')} moved; {n(len(self.figures), 'figures changed')}, "
                 f"{len(self.added_indicators)} indicators added, {len(self.removed_indicators)} removed; "
-                f"{n(len(self.statuses), 'statuses changed')}")
+                f"{n(len(self.statuses), 'statuses changed')}; {n(len(self.answered), 'comments answered')}")
 
     @property
     def empty(self) -> bool:
         return not (self.sections or self.headings or self.figures or self.added_indicators
-                    or self.removed_indicators or self.statuses)
+                    or self.removed_indicators or self.statuses or self.answered)
 
 
 def word_chunks(old: list[str], new: list[str]) -> list[Chunk]:
@@ -236,6 +238,15 @@ def compare_figures(diff: DraftsDiff, old: Dataset, new: Dataset) -> None:
     diff.removed_indicators = [ind for ind_id, ind in old.indicators.items() if ind_id not in new.indicators]
 
 
+def compare_comments(diff: DraftsDiff, old: Dataset, new: Dataset) -> None:
+    """The comments this draft answered: decided now (absorbed, partly, explained) and pending or absent before,
+    or decided differently — what the Standing Committee asks of a new draft besides its text."""
+    for comment in new.comments.values():
+        before = old.comments.get(comment.id)
+        if comment.disposition != "pending" and (before is None or before.disposition != comment.disposition):
+            diff.answered.append(comment)
+
+
 def compare(old: Snapshot, new: Snapshot) -> DraftsDiff:
     diff = DraftsDiff(old, new)
     pairs, removed, added = match_sections(old.sections, new.sections)
@@ -258,6 +269,7 @@ def compare(old: Snapshot, new: Snapshot) -> DraftsDiff:
             diff.headings.append(HeadingChange("removed", s, None))
     diff.sections = [s for s in diff.sections if s.chunks]
     compare_figures(diff, old.dataset, new.dataset)
+    compare_comments(diff, old.dataset, new.dataset)
     return diff
 
 
@@ -353,6 +365,11 @@ def format_text(diff: DraftsDiff) -> list[str]:
     if diff.statuses:
         lines += ["", "Đánh giá chỉ tiêu (tính từ số liệu):"]
     lines += [f"  {s.id}: {s.old} → {s.new}  — {s.name}" for s in diff.statuses]
+    if diff.answered:
+        lines += ["", f"Ý kiến góp ý được trả lời ({len(diff.answered)}):"]
+    for c in diff.answered:
+        text = c.text if len(c.text) <= 80 else c.text[:79] + "…"
+        lines.append(f"  {c.id} ({DISPOSITION_LABELS.get(c.disposition, c.disposition)}) — {c.section}: {text}")
     if diff.empty:
         lines += ["", "Không có thay đổi nào người đọc thấy được."]
     return lines

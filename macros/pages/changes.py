@@ -103,6 +103,13 @@ def render_changes(diff: Any, link: Callable[[str, str], str]) -> str:
         parts += ["## Chỉ tiêu đổi đánh giá { #danh-gia }",
                   "<p>Đánh giá được tính từ số liệu của mỗi dự thảo theo cùng một phương pháp.</p>",
                   _table(("Chỉ tiêu", "Dự thảo trước", "Dự thảo này"), rows, "Chỉ tiêu đổi đánh giá")]
+    if getattr(diff, "answered", None):
+        from .comments import DISPOSITION_LABELS
+
+        rows = [(f"<code>{_e(c.id)}</code>", _e(c.text), _e(DISPOSITION_LABELS.get(c.disposition, c.disposition)))
+                for c in diff.answered]
+        parts += ["## Ý kiến góp ý được trả lời { #y-kien-tra-loi }",
+                  _table(("Ý kiến", "Nội dung góp ý", "Xử lý"), rows, "Ý kiến góp ý được trả lời trong dự thảo này")]
     return "\n\n" + "\n\n".join(parts) + "\n\n"
 
 

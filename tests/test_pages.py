@@ -27,7 +27,8 @@ def test_figure_has_value_source_period_link_and_illustrative_mark(tmp_path):
     assert ">10,3%</a>" in text  # 10.25 rounded half-up
     assert 'href="../../#ind-growth"' in text
     assert 'title="Tăng trưởng, năm 2024 — Số liệu minh hoạ, không phải số liệu chính thức"' in text
-    assert '<span class="hb-illus">minh hoạ</span>' in text
+    # A compact mark per figure, read out as "minh hoạ"; the page explains it once (illustrative_notice).
+    assert '<span class="hb-illus" role="img" aria-label="minh hoạ"' in text and text.count("minh hoạ<") == 0
     national = text.split(" và ")[1]
     assert "6,4%" in national and "Nguồn: Báo Thử, «Bài thử», 12/2024" in national and "hb-illus" not in national
 
@@ -38,8 +39,8 @@ def test_computed_figures(tmp_path):
     assert problems == []
     parts = text.split("|")
     assert ">1,6\u00a0lần</a>" in parts[0]  # 10.25 / 6.4 = 1.60
-    assert ">+3,9\u00a0điểm %</a>" in parts[1]  # 10.25 - 6.4 = 3.85 → 3,9 half-up
-    assert ">+7,8\u00a0điểm %</a>" in parts[2]  # 10.25 - 2.5 = 7.75 → 7,8
+    assert ">+3,9\u00a0điểm phần trăm</a>" in parts[1]  # 10.25 - 6.4 = 3.85 → 3,9 half-up
+    assert ">+7,8\u00a0điểm phần trăm</a>" in parts[2]  # 10.25 - 2.5 = 7.75 → 7,8
     assert ">62,4%</a>" in parts[3]
     assert "hb-illus" in parts[0]  # one illustrative input makes the result illustrative
 

@@ -231,7 +231,7 @@ def _indicator(doc: YamlDoc, i: int, d: dict) -> Indicator:
     if t:
         target = Target(value=float(t["value"]), year=t["year"], direction=t["direction"],
                         base_year=t.get("base_year"), trend=t.get("trend", "linear"),
-                        label=t.get("label"), source=t.get("source"))
+                        label=t.get("label"), source=t.get("source"), kind=t.get("kind", "level"))
     return Indicator(
         id=d["id"], name=d["name"], unit=d["unit"],
         decimals=d.get("decimals", 1 if d["unit"] in ("%", "lần", "điểm %") else 0),

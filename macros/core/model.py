@@ -70,6 +70,9 @@ class Target:
     trend: str  # "linear" | "compound"
     label: str | None
     source: str | None
+    # "level": the value reached by ``year``; "average" / "total": the mean / sum of the years after
+    # ``base_year`` up to ``year`` (a term target such as "bình quân 2021–2025").
+    kind: str = "level"
 
 
 @dataclass(frozen=True)

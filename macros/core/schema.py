@@ -39,6 +39,7 @@ TARGET = _object({
     "direction": {"enum": ["at_least", "at_most"]},
     "base_year": YEAR,
     "trend": {"enum": ["linear", "compound"]},
+    "kind": {"enum": ["level", "average", "total"]},
     "label": SHORT_TEXT,
     "source": ID,
 }, ["value", "year", "direction"])

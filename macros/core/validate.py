@@ -7,7 +7,7 @@ another file, a base year among the values, a comparison indicator with the same
 from __future__ import annotations
 
 from .errors import Problem, suggest
-from .model import Dataset, Indicator, Origin
+from .model import Dataset, Indicator, Origin, PartialDate
 from .yamlsafe import YamlDoc, path_text
 
 COUNT_UNITS = {"người", "đảng viên", "đại biểu", "tổ chức", "nhiệm vụ", "hộ", "căn", "dự án", "xã", "đơn vị"}
@@ -74,6 +74,10 @@ def _check_indicator(rep: _Reporter, ds: Dataset, ind: Indicator) -> None:
         if t.base_year >= t.year:
             rep.add(o, ("target", "base_year"), f"base year {t.base_year} is not before the target year {t.year}",
                     "the base year is the start of the period")
+    if t.kind != "level" and t.base_year is None:
+        what = "an average" if t.kind == "average" else "a total"
+        rep.add(o, ("target", "kind"), f"{what} over a period needs `base_year`, the year before the period starts",
+                f"add `base_year: {t.year - 5}` for the years {t.year - 4}–{t.year}")
     if t.trend == "compound" and (t.value <= 0 or any(v <= 0 for _, v in _numbers(ind))):
         rep.add(o, ("target", "trend"), "compound growth needs values above zero",
                 "use `trend: linear` for rates and values that can be zero or negative")
@@ -93,6 +97,7 @@ def cross_check(ds: Dataset, docs: dict[str, YamlDoc]) -> list[Problem]:
                 _ref(rep, lst.origin, ("items", i, "documents", j), ref, ds.documents, "document")
             for j, ref in enumerate(item.indicators):
                 _ref(rep, lst.origin, ("items", i, "indicators", j), ref, ds.indicators, "indicator")
+    _dates_agree(rep, ds)
     seen: dict[str, Origin] = {}
     for abbr in ds.abbreviations:
         if abbr.short in seen:
@@ -100,3 +105,28 @@ def cross_check(ds: Dataset, docs: dict[str, YamlDoc]) -> list[Problem]:
                     "keep one")
         seen.setdefault(abbr.short, abbr.origin)
     return rep.problems
+
+
+def _dates_agree(rep: _Reporter, ds: Dataset) -> None:
+    """A handbook cannot cite what did not exist on its date: each later document or source is an error naming both."""
+    hb = ds.handbook
+    if hb is None or hb.date is None:
+        return
+    doc = rep.docs.get(hb.origin.file)
+    where = f"{hb.origin.file}:{doc.line(('date',)) if doc else hb.origin.line}"
+    cited = [(d.origin, d.date, f'document "{d.id}"') for d in ds.documents.values() if d.date is not None]
+    cited += [(s.origin, s.date, f'source "{s.id}"') for s in ds.sources.values()]
+    for origin, date, what in cited:
+        # Compared to the precision both dates have: a document of "12/2024" is not after a handbook of 15/12/2024.
+        depth = min(len(_known(date)), len(_known(hb.date)))
+        if _known(date)[:depth] > _known(hb.date)[:depth]:
+            rep.add(origin, ("date",), f"{what} is dated {_shown(date)}, after the handbook's date {_shown(hb.date)} "
+                    f"({where})", "date the handbook on or after the latest document it cites, or correct this date")
+
+
+def _known(date: PartialDate) -> tuple[int, ...]:
+    return tuple(p for p in (date.year, date.month, date.day) if p is not None)
+
+
+def _shown(date: PartialDate) -> str:
+    return "/".join(f"{p:02d}" for p in reversed(_known(date)))

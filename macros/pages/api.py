@@ -25,9 +25,28 @@ from .charts import line_chart, sparkline
 
 ILLUSTRATIVE = "minh hoạ"
 ILLUSTRATIVE_NOTE = "Số liệu minh hoạ, không phải số liệu chính thức"
+# Each illustrative figure carries this compact mark; the page says once what it means (illustrative_notice).
+ILLUSTRATIVE_MARK = "*"
+_MARK_CLASS = 'class="hb-illus"'
 MACRO_NAMES = ("fig", "target", "status", "ratio", "diff", "share", "change", "doc", "items", "key_figures",
-               "targets_table", "indicators_table", "documents_table", "abbreviations", "sources_list",
-               "status_method", "meta", "chart", "charts", "dashboard")
+               "targets_table", "targets_list", "indicators_table", "documents_table", "abbreviations",
+               "sources_list", "status_method", "meta", "chart", "charts", "dashboard")
+
+
+def illustrative_notice(text: str) -> str:
+    """A rendered page with, under its title, the one notice explaining the mark its illustrative figures carry.
+
+    Said once per page rather than after every figure (a page of tables said "minh hoạ" 83 times); the mark
+    itself stays on every figure, on screen and in print.
+    """
+    if _MARK_CLASS not in text:
+        return text
+    notice = (f'<p class="hb-illus-notice" role="note"><span class="hb-illus-notice__mark" aria-hidden="true">'
+              f'{ILLUSTRATIVE_MARK}</span> Số có dấu {ILLUSTRATIVE_MARK} là số liệu {ILLUSTRATIVE}, '
+              "chưa phải số liệu thống kê chính thức.</p>")
+    lines = text.split("\n")
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    return "\n".join(lines[:at] + ["", notice, ""] + lines[at:])
 
 
 def page_url(src_path: str, use_directory_urls: bool = True) -> str:
@@ -168,14 +187,15 @@ class Macros:
         """A figure as the reader sees it: linked to its row, source in the tooltip, "minh hoạ" if so."""
         classes = "hb-fig" + (" hb-fig--illustrative" if illustrative else "") + extra_class
         link = h.tag("a", h.text(shown), href=self._link(self.ds.handbook.indicators_page, anchor), title=tooltip)
-        note = " " + self._illustrative_mark() if illustrative else ""
+        note = self._illustrative_mark() if illustrative else ""
         return h.tag("span", link + note, class_=classes, data_source=tooltip,
                      data_print_note=self.print_note(sources or []))
 
     @staticmethod
     def _illustrative_mark() -> str:
-        """The visible word "minh hoạ" (after a space, so copied or indexed text reads "10,2% minh hoạ")."""
-        return h.tag("span", h.text(ILLUSTRATIVE), class_="hb-illus")
+        """The compact visible mark of an illustrative figure; assistive technology reads "minh hoạ"."""
+        return h.tag("span", ILLUSTRATIVE_MARK, class_="hb-illus", role="img", aria_label=ILLUSTRATIVE,
+                     title=ILLUSTRATIVE_NOTE)
 
     # -- figures --------------------------------------------------------------------------------
     @_macro
@@ -344,53 +364,90 @@ class Macros:
 
     # -- tables ---------------------------------------------------------------------------------
     def _name_cell(self, ind: Indicator) -> str:
-        return h.text(ind.name) + (" " + self._illustrative_mark() if ind.illustrative else "")
+        return h.text(ind.name) + (self._illustrative_mark() if ind.illustrative else "")
 
     def _value_cell(self, ind: Indicator, year: int) -> str:
         return h.text(format_value(ind.values[year], ind.unit, ind.decimals))
 
     def _source_cell(self, source_id: str | None, illustrative: bool) -> str:
         if illustrative or source_id is None:
-            return h.tag("span", h.text(ILLUSTRATIVE_NOTE), class_="hb-illus-note")
+            return self._illustrative_mark()
         src: Source = self.ds.sources[source_id]
         return h.tag("a", h.text(f"{src.publisher} ({format_date(src.date)})"),
                      href=self._link(self.ds.handbook.documents_page, f"src-{src.id}"), title=src.title)
 
+    def _target_text(self, ind: Indicator) -> str:
+        t = ind.target
+        assert t is not None
+        sign = "≥ " if t.direction == "at_least" else "≤ "
+        kind = {"average": "bình quân ", "total": "tổng "}.get(t.kind, "")
+        period = f"{t.base_year + 1}–{t.year}" if t.kind != "level" and t.base_year is not None else str(t.year)
+        return h.text(f"{kind}{sign}{format_value(t.value, ind.unit, ind.decimals)}") + f" ({period})"
+
+    def _dated(self, ind: Indicator, value: float | None, year: int | None) -> str:
+        return h.text(format_value(value, ind.unit, ind.decimals)) + f" ({year})" if value is not None else "—"
+
     @_macro
     def targets_table(self) -> str:
+        """Every target, the status first: on a phone the column a reader came for is the one in view."""
         rows = []
         for ind in self.ds.indicators.values():
-            t = ind.target
-            if t is None:
+            if ind.target is None:
                 continue
             a = self.assessment(ind)
-            sign = "≥ " if t.direction == "at_least" else "≤ "
-            name = self._name_cell(ind)
-            base = (h.text(format_value(a.base_value, ind.unit, ind.decimals)) + f" ({a.base_year})"
-                    if a.base_value is not None else "—")
-            latest = (h.text(format_value(a.latest_value, ind.unit, ind.decimals)) + f" ({a.latest_year})"
-                      if a.latest_value is not None else "—")
             rows.append(({"id": f"tgt-{ind.id}"}, [
-                h.tag("a", name, href=self._link(self.ds.handbook.indicators_page, f"ind-{ind.id}")),
-                h.text(f"{sign}{format_value(t.value, ind.unit, ind.decimals)}") + f" ({t.year})",
-                base, latest, self._badge(a), self._method_cell(a, ind),
+                self._badge(a),
+                h.tag("a", self._name_cell(ind), href=self._link(self.ds.handbook.indicators_page, f"ind-{ind.id}")),
+                self._target_text(ind), self._dated(ind, a.base_value, a.base_year),
+                self._dated(ind, a.latest_value, a.latest_year), self._method_cell(a, ind),
             ]))
-        return h.table(["Chỉ tiêu", "Mục tiêu", "Năm gốc", "Mới nhất", "Tình trạng", "Căn cứ tính"], rows,
-                       caption="Chỉ tiêu và tình trạng thực hiện", class_="hb-table hb-targets", searchable=False)
+        return h.table(["Tình trạng", "Chỉ tiêu", "Mục tiêu", "Năm cơ sở", "Mới nhất", "Căn cứ"], rows,
+                       caption="Chỉ tiêu và tình trạng thực hiện", class_="hb-table hb-targets hb-stack",
+                       searchable=False)
+
+    @_macro
+    def targets_list(self, *statuses: str) -> str:
+        """The targets whose computed status is one of ``statuses`` ("at_risk", "not_met" …), never a typed list."""
+        wanted = []
+        for name in statuses:
+            if not isinstance(name, str) or name not in {s.value for s in Status}:
+                raise self._fail(f'no status "{name}"', "use: " + ", ".join(s.value for s in Status))
+            wanted.append(Status(name))
+        if not wanted:
+            raise self._fail("no status given", 'name one or more: targets_list("at_risk", "not_met")')
+        rows = []
+        for ind in self.ds.indicators.values():
+            if ind.target is None or (a := self.assessment(ind)).status not in wanted:
+                continue
+            rows.append(({}, [self._badge(a, f"tgt-{ind.id}"), self._name_cell(ind), self._target_text(ind),
+                              self._dated(ind, a.latest_value, a.latest_year)]))
+        if not rows:
+            return h.tag("p", "Không có chỉ tiêu nào ở tình trạng " + ", ".join(
+                f"“{STATUS_LABELS[s]}”" for s in wanted) + ".", class_="hb-targets-none")
+        return h.table(["Tình trạng", "Chỉ tiêu", "Mục tiêu", "Mới nhất"], rows,
+                       caption="Chỉ tiêu " + ", ".join(STATUS_LABELS[s].lower() for s in wanted),
+                       class_="hb-table hb-targets-list hb-stack", searchable=False)
 
     def _method_cell(self, a: Assessment, ind: Indicator) -> str:
-        parts = [h.text(a.reason)]
-        if a.ratio is not None and a.achieved_rate is not None and a.needed_rate is not None:
-            if a.trend == "compound":
-                got, need = (format_value(a.achieved_rate * 100, "%", 1), format_value(a.needed_rate * 100, "%", 1))
-            else:
-                # Yearly changes of a percentage are small: one more decimal than the value shows.
-                unit, decimals = ("điểm %", ind.decimals + 1) if ind.unit == "%" else (ind.unit, ind.decimals)
-                got = format_value(a.achieved_rate, unit, decimals)
-                need = format_value(a.needed_rate, unit, decimals)
-            parts.append(h.text(f"đạt {got}/năm, cần {need}/năm; tỷ số {format_ratio(a.ratio)} "
-                                f"(ngưỡng {format_ratio(a.threshold or 0)})"))
-        return "<br>".join(parts)
+        """How the status was reached, in plain words a reader can check ("tăng 9,2%/năm, cần 12,0%/năm")."""
+        if a.period_known is not None and a.period_projected is not None:
+            word = "Bình quân" if a.kind == "average" else "Tổng"
+            return h.text(f"{word} {a.points} năm đã có: {format_value(a.period_known, ind.unit, ind.decimals)}; "
+                          f"dự kiến cả giai đoạn: {format_value(a.period_projected, ind.unit, ind.decimals)}.")
+        if a.ratio is None or a.achieved_rate is None or a.needed_rate is None:
+            return h.text(a.reason[:1].upper() + a.reason[1:] + ".")
+        if a.trend == "compound":
+            show = lambda r: format_value(abs(r) * 100, "%", 1)  # noqa: E731
+        else:
+            # Yearly changes of a percentage are small: one more decimal than the value shows.
+            unit, decimals = ("điểm %", ind.decimals + 1) if ind.unit == "%" else (ind.unit, ind.decimals)
+            show = lambda r: format_value(abs(r), unit, decimals)  # noqa: E731
+        moved = "tăng" if a.achieved_rate >= 0 else "giảm"
+        needed = "tăng" if a.needed_rate >= 0 else "giảm"
+        text = f"Mỗi năm {moved} {show(a.achieved_rate)}, cần {needed} {show(a.needed_rate)}"
+        if a.ratio > 0:
+            text += f" (bằng {format_value(a.ratio * 100, '%', 0)} mức cần)"
+        return h.text(text + ".")
 
     @_macro
     def indicators_table(self) -> str:
@@ -477,23 +534,17 @@ class Macros:
 
     # -- charts -----------------------------------------------------------------------------------
     def _chart(self, ind: Indicator) -> str:
-        """A chart with its numbers in a table beside it and its source note under it (also in print)."""
+        """A chart in its own frame: title and status above it (so no reader takes the next chart's badge for
+        this one's), its source under it. Its numbers are in the SVG's description and, once, in the indicator
+        table: a second table beside every chart said each series three times."""
         a = self.assessment(ind) if ind.target else None
-        rows = [({}, [str(y), self._value_cell(ind, y)]) for y in ind.years]
-        if ind.target is not None:
-            t = ind.target
-            sign = "≥ " if t.direction == "at_least" else "≤ "
-            rows.append(({"class": "hb-chart__target-row"},
-                         [h.text(f"Mục tiêu {t.year}"), h.text(sign + format_value(t.value, ind.unit, ind.decimals))]))
-        table = h.table(["Năm", f"Giá trị ({ind.unit})" if ind.unit else "Giá trị"], rows,
-                        caption=f"Số liệu: {ind.name}", class_="hb-table hb-chart__table")
-        caption = h.tag("strong", h.text(ind.name))
+        head = h.tag("span", h.text(ind.name) + (self._illustrative_mark() if ind.illustrative else ""),
+                     class_="hb-chart__title")
         if a is not None:
-            caption += " " + self._badge(a, f"tgt-{ind.id}")
-        note_class = "hb-chart__source" + (" hb-illus-note" if ind.illustrative else "")
-        caption += "<br>" + h.tag("span", h.text(self.source_text(ind.source)), class_=note_class)
-        return h.tag("figure", line_chart(ind, a) + table + h.tag("figcaption", caption),
-                     class_="hb-chart", id=f"chart-{ind.id}")
+            head += " " + self._badge(a, f"tgt-{ind.id}")
+        caption = h.tag("figcaption", head, class_="hb-chart__head")
+        source = "" if ind.illustrative else h.tag("p", h.text(self.source_text(ind.source)), class_="hb-chart__source")
+        return h.tag("figure", caption + line_chart(ind, a) + source, class_="hb-chart", id=f"chart-{ind.id}")
 
     @staticmethod
     def _has_history(ind: Indicator) -> bool:
@@ -515,33 +566,24 @@ class Macros:
 
     @_macro
     def dashboard(self) -> str:
-        """Key figures as cards with a sparkline each, and every number of them in a table beside the cards."""
-        cards, rows = [], []
+        """Key figures as cards with a sparkline each; every number of a sparkline is in its text alternative
+        and in the indicator table, so the home page says each key figure once."""
+        cards = []
         for ind in self.ds.indicators.values():
             if not ind.key:
                 continue
             a = self.assessment(ind) if ind.target else None
-            y = ind.latest_year
             body = [h.tag("span", h.text(ind.name), class_="hb-card__name"),
                     h.tag("span", self.fig.__wrapped__(self, ind.id), class_="hb-card__value"),
-                    h.tag("span", f"năm {y}", class_="hb-card__year")]
+                    h.tag("span", f"năm {ind.latest_year}", class_="hb-card__year")]
             if a is not None:
                 body.append(self._badge(a, f"tgt-{ind.id}"))
             if self._has_history(ind):
                 body.append(sparkline(ind, a))
             cards.append(h.tag("li", "\n".join(body), class_="hb-card"))
-            target = ""
-            if ind.target is not None:
-                sign = "≥ " if ind.target.direction == "at_least" else "≤ "
-                target = h.text(f"{sign}{format_value(ind.target.value, ind.unit, ind.decimals)} ({ind.target.year})")
-            values = " · ".join(f"{yr}: {self._value_cell(ind, yr)}" for yr in ind.years)
-            rows.append(({}, [h.text(ind.name), values, target or "—",
-                              self._badge(a) if a is not None else "—"]))
         if not cards:
             raise self._fail("no indicator is marked `key: true`", "mark the key figures in data/indicators")
-        table = h.table(["Chỉ tiêu", "Giá trị theo năm", "Mục tiêu", "Tình trạng"], rows,
-                        caption="Số liệu của các con số chính", class_="hb-table hb-dashboard__table")
-        return h.tag("div", h.tag("ul", "\n".join(cards), class_="hb-cards") + table, class_="hb-dashboard")
+        return h.tag("div", h.tag("ul", "\n".join(cards), class_="hb-cards"), class_="hb-dashboard")
 
     # -- registration ---------------------------------------------------------------------------
     def functions(self) -> dict[str, Callable[..., str]]:

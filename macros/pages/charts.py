@@ -39,12 +39,14 @@ GRID = "#d1d5db"
 class Frame:
     """The drawing area inside the SVG (margins leave room for the axis labels)."""
 
-    width: int = 520
-    height: int = 260
-    left: int = 56
-    right: int = 30
-    top: int = 18
-    bottom: int = 34
+    # Drawn at about the width it is shown on a phone (≈ 310 px), so 15-unit text stays ≥ 12 px there.
+    width: int = 360
+    height: int = 220
+    left: int = 58
+    right: int = 14
+    top: int = 14
+    bottom: int = 30
+    font: int = 15
 
     @property
     def inner_w(self) -> float:
@@ -111,7 +113,10 @@ def line_chart(ind: Indicator, a: Assessment | None, frame: Frame = Frame(), uid
     lows = [v[0] if isinstance(v, tuple) else v for v in ind.values.values()]
     highs = [v[1] if isinstance(v, tuple) else v for v in ind.values.values()]
     candidates = lows + highs + ([target.value] if target else [])
-    ticks = nice_ticks(min(0.0, *candidates), max(candidates) * 1.05 if max(candidates) > 0 else 1.0)
+    high = max(candidates) * 1.05 if max(candidates) > 0 else 1.0
+    if ind.unit == "%" and max(candidates) <= 100:
+        high = min(high, 100.0)  # a share never runs past 100%: an axis to 150% misleads
+    ticks = nice_ticks(min(0.0, *candidates), high)
     y_min, y_max = ticks[0], ticks[-1]
     decimals = _decimals_for(ticks)
     colour = STATUS_COLOURS[a.status] if a is not None and target is not None else NEUTRAL
@@ -126,12 +131,11 @@ def line_chart(ind: Indicator, a: Assessment | None, frame: Frame = Frame(), uid
     for t in ticks:  # grid and value labels
         parts.append(f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{_fmt(y(t))}" y2="{_fmt(y(t))}" '
                      f'stroke="{GRID}" stroke-width="1"/>')
-        parts.append(f'<text x="{frame.left - 6}" y="{_fmt(y(t) + 4)}" text-anchor="end" font-size="12" '
+        parts.append(f'<text x="{frame.left - 6}" y="{_fmt(y(t) + 5)}" text-anchor="end" font-size="{frame.font}" '
                      f'fill="{NEUTRAL}">{h.text(format_number(t, decimals))}</text>')
-    for year in range(first_year, last_year + 1):  # year labels
-        if span_years > 10 and (year - first_year) % 2:
-            continue
-        parts.append(f'<text x="{_fmt(x(year))}" y="{frame.height - 10}" text-anchor="middle" font-size="12" '
+    step = max(1, math.ceil((span_years + 1) * frame.font * 2.6 / frame.inner_w))  # labels never touch
+    for year in range(first_year, last_year + 1, step):  # year labels
+        parts.append(f'<text x="{_fmt(x(year))}" y="{frame.height - 8}" text-anchor="middle" font-size="{frame.font}" '
                      f'fill="{NEUTRAL}">{year}</text>')
     parts.append(f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{_fmt(y(y_min))}" '
                  f'y2="{_fmt(y(y_min))}" stroke="{NEUTRAL}" stroke-width="1"/>')
@@ -142,11 +146,6 @@ def line_chart(ind: Indicator, a: Assessment | None, frame: Frame = Frame(), uid
                      f'y2="{ty}" stroke="{NEUTRAL}" stroke-width="2" stroke-dasharray="6 4"/>')
         parts.append(f'<rect x="{_fmt(x(target.year) - 5)}" y="{_fmt(y(target.value) - 5)}" width="10" height="10" '
                      f'fill="#fff" stroke="{NEUTRAL}" stroke-width="2"/>')
-        label = f"Mục tiêu {'≥' if target.direction == 'at_least' else '≤'} " \
-                f"{format_value(target.value, ind.unit, ind.decimals)}"
-        # Above the dashed line at its start, away from the latest value's label at the right.
-        parts.append(f'<text x="{_fmt(x(start) + 4)}" y="{_fmt(y(target.value) - 7)}" '
-                     f'font-size="12" fill="{NEUTRAL}">{h.text(label)}</text>')
     for year, v in ind.values.items():  # ranges as vertical bars
         if isinstance(v, tuple):
             parts.append(f'<line x1="{_fmt(x(year))}" x2="{_fmt(x(year))}" y1="{_fmt(y(v[0]))}" y2="{_fmt(y(v[1]))}" '
@@ -159,12 +158,10 @@ def line_chart(ind: Indicator, a: Assessment | None, frame: Frame = Frame(), uid
     shown = format_value(ind.values[latest], ind.unit, ind.decimals)
     if a is not None and target is not None:
         shown = f"{STATUS_SYMBOLS[a.status]} {shown}"
-    lx = x(latest)
-    anchor = "end" if lx > frame.left + frame.inner_w * 0.75 else "start"
-    parts.append(f'<circle cx="{_fmt(lx)}" cy="{_fmt(y(values[latest]))}" r="6" fill="{colour}" stroke="#fff" '
-                 f'stroke-width="2"/>')
-    parts.append(f'<text x="{_fmt(lx + (-10 if anchor == "end" else 10))}" y="{_fmt(y(values[latest]) + 18)}" '
-                 f'text-anchor="{anchor}" font-size="13" font-weight="700" fill="{colour}">{h.text(shown)}</text>')
+    lx, ly = x(latest), y(values[latest])
+    parts.append(f'<circle cx="{_fmt(lx)}" cy="{_fmt(ly)}" r="6" fill="{colour}" stroke="#fff" stroke-width="2"/>')
+    parts.append(f'<text x="{_fmt(lx - 9)}" y="{_fmt(_label_y(values, latest, target, y, frame))}" text-anchor="end" '
+                 f'font-size="{frame.font}" font-weight="700" fill="{colour}">{h.text(shown)}</text>')
     title = f"Biểu đồ: {ind.name}"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" '
             f'width="{frame.width}" height="{frame.height}" role="img" class="hb-chart__svg" '
@@ -172,6 +169,22 @@ def line_chart(ind: Indicator, a: Assessment | None, frame: Frame = Frame(), uid
             f'<title id="chart-{uid}-title">{h.text(title)}</title>'
             f'<desc id="chart-{uid}-desc">{h.text(describe(ind, a))}</desc>'
             + "".join(parts) + "</svg>")
+
+
+def _label_y(values: dict[int, float], latest: int, target, y, frame: Frame) -> float:  # noqa: ANN001
+    """The baseline of the latest value's label, left of its point: on the side the line does not come from
+    (above a rising line, below a falling one), moved off the target's dashed line and inside the frame."""
+    years = sorted(values)
+    ly = y(values[latest])
+    rising = len(years) < 2 or values[years[-2]] <= values[latest]
+    candidates = [ly - 10, ly + frame.font + 8] if rising else [ly + frame.font + 8, ly - 10]
+    top, bottom = frame.top + frame.font, frame.height - frame.bottom - 2
+    ty = y(target.value) if target is not None else None
+
+    def clear(base: float) -> bool:
+        return top <= base <= bottom and (ty is None or not base - frame.font - 2 <= ty <= base + 4)
+
+    return next((c for c in candidates if clear(c)), min(max(candidates[0], top), bottom))
 
 
 def sparkline(ind: Indicator, a: Assessment | None, width: int = 160, height: int = 40) -> str:

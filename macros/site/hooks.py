@@ -1,4 +1,4 @@
-"""MkDocs hooks (mkdocs.yml ``hooks:``): keep drafts and editor notes out of the built site.
+"""MkDocs hooks (mkdocs.yml ``hooks:``): keep drafts and editor notes out of the built site; number the headings.
 
 MkDocs loads this file by path, not as part of the ``macros`` package, so it puts the project folder on
 ``sys.path`` and hands over to the core (:mod:`macros.pages.drafts`), which does not import MkDocs.
@@ -19,7 +19,9 @@ _PROJECT = str(Path(__file__).resolve().parents[2])
 if _PROJECT not in sys.path:
     sys.path.insert(0, _PROJECT)
 
+from macros.pages.api import illustrative_notice  # noqa: E402
 from macros.pages.drafts import find_drafts, prune_nav, strip_html_comments  # noqa: E402
+from macros.pages.headings import number_headings, numbered_title, roman  # noqa: E402
 from macros.pages.printpage import prefix_section_ids  # noqa: E402
 
 _drafts: set[str] = set()
@@ -92,6 +94,29 @@ def on_files(files: Files, config: Any) -> Files:
         if file.src_uri in _drafts:
             file.inclusion = InclusionLevel.DRAFT
     return files
+
+
+def _page_number(page: Any) -> str | None:
+    """I, II … for a page inside a section of the nav (a Phần), by its place among the section's pages."""
+    parent = getattr(page, "parent", None)
+    if parent is None:
+        return None
+    pages = [child for child in parent.children if getattr(child, "is_page", False)]
+    return roman(pages.index(page) + 1) if page in pages else None
+
+
+def on_nav(nav: Any, config: Any, files: Files) -> Any:
+    """Number the pages of each section in the nav, so the contents, the print page and bookmarks carry it."""
+    for page in nav.pages:
+        if page.title:
+            page.title = numbered_title(page.title, _page_number(page))
+    return nav
+
+
+@event_priority(-100)  # after mkdocs-macros has rendered the page: the headings and figures are final
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
+    """Numbered headings with stable ids (macros.pages.headings), and the page's one illustrative notice."""
+    return illustrative_notice(number_headings(markdown, _page_number(page)))
 
 
 @event_priority(100)  # before every plugin: the print page and the search index copy the content

@@ -65,10 +65,10 @@ OPENINGS = [
     "Việc triển khai các chủ trương về {topic} được cụ thể hoá bằng nhiều chương trình, đề án, kế hoạch.",
 ]
 FIGURE_SENTENCES = [
-    "{name} năm {year} đạt {fig}, so với năm gốc {change}.",
+    "{name} năm {year} đạt {fig}, so với năm cơ sở {change}.",
     "Đến năm {year}, {lname} đạt {fig}; mục tiêu của nhiệm kỳ là {target} {status}.",
     "{name} đạt {fig} vào năm {year}, phấn đấu đạt {target} {status}.",
-    "Kết quả {lname} đạt {fig}, thay đổi {change} so với năm gốc.",
+    "Kết quả {lname} đạt {fig}, thay đổi {change} so với năm cơ sở.",
 ]
 CLOSINGS = [
     "Tuy vậy, một số nhiệm vụ còn chậm, chưa đáp ứng yêu cầu; nguồn lực đầu tư còn phân tán.",

@@ -109,7 +109,7 @@ def assess(ind: Indicator, on_track_ratio: float, min_points: int) -> Assessment
         return Assessment(Status.NOT_ASSESSABLE, "giá trị mới nhất là một khoảng", **common)
     usable = {y: v for y, v in ind.values.items() if y >= base_year and not isinstance(v, tuple)}
     if base_year not in usable:
-        return Assessment(Status.NOT_ASSESSABLE, "không có giá trị năm gốc", **common)
+        return Assessment(Status.NOT_ASSESSABLE, "không có giá trị năm cơ sở", **common)
     points = len(usable)
     latest_year = max(usable)
     base_value = usable[base_year]
@@ -126,13 +126,13 @@ def assess(ind: Indicator, on_track_ratio: float, min_points: int) -> Assessment
     if meets(latest_value, t.value, t.direction):
         return Assessment(Status.ACHIEVED, "giá trị mới nhất đã đạt mục tiêu", **common)
     if points < min_points:
-        return Assessment(Status.NOT_ASSESSABLE, f"chỉ có {points} giá trị từ năm gốc", **common)
+        return Assessment(Status.NOT_ASSESSABLE, f"chỉ có {points} giá trị từ năm cơ sở", **common)
     achieved = rate(base_value, latest_value, latest_year - base_year, t.trend)
     needed = rate(base_value, t.value, t.year - base_year, t.trend)
     common.update(achieved_rate=achieved, needed_rate=needed)
     if needed == 0 or (needed > 0) != (t.direction == "at_least"):
         # The base already met the target and the value has since moved away from it.
-        return Assessment(Status.AT_RISK, "giá trị đi ngược mục tiêu so với năm gốc", ratio=None, **common)
+        return Assessment(Status.AT_RISK, "giá trị đi ngược mục tiêu so với năm cơ sở", ratio=None, **common)
     ratio = achieved / needed
     common["ratio"] = ratio
     if ratio >= on_track_ratio:

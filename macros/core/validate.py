@@ -6,6 +6,8 @@ another file, a base year among the values, a comparison indicator with the same
 
 from __future__ import annotations
 
+import re
+
 from .errors import Problem, suggest
 from .model import Dataset, Indicator, Origin, PartialDate
 from .yamlsafe import YamlDoc, path_text
@@ -74,6 +76,7 @@ def _check_indicator(rep: _Reporter, ds: Dataset, ind: Indicator) -> None:
         if t.base_year >= t.year:
             rep.add(o, ("target", "base_year"), f"base year {t.base_year} is not before the target year {t.year}",
                     "the base year is the start of the period")
+    _label_agrees(rep, ind)
     if t.kind != "level" and t.base_year is None:
         what = "an average" if t.kind == "average" else "a total"
         rep.add(o, ("target", "kind"), f"{what} over a period needs `base_year`, the year before the period starts",
@@ -130,3 +133,26 @@ def _known(date: PartialDate) -> tuple[int, ...]:
 
 def _shown(date: PartialDate) -> str:
     return "/".join(f"{p:02d}" for p in reversed(_known(date)))
+
+
+_LABEL_NUMBER = re.compile(r"\d+(?:\.\d{3})*(?:,\d+)?")
+# Words that say the opposite of a direction: "dưới 1%" is < 1, never the ≤ 1 an at_most target means.
+_WRONG_WORDS = {"at_most": ("dưới", "trở lên", "ít nhất"), "at_least": ("dưới", "không quá", "tối đa", "trở xuống")}
+
+
+def _label_agrees(rep: _Reporter, ind: Indicator) -> None:
+    """A target's label is typed text: its number and its direction word must say what the target says."""
+    t = ind.target
+    if t is None or not t.label:
+        return
+    label = t.label.lower()
+    numbers = {float(n.replace(".", "").replace(",", ".")) for n in _LABEL_NUMBER.findall(t.label)}
+    numbers -= {float(y) for y in range(1900, 2101)} - {t.value}
+    sign = "≥" if t.direction == "at_least" else "≤"
+    if numbers and t.value not in numbers:
+        rep.add(ind.origin, ("target", "label"), f"the label says {', '.join(f'{n:g}' for n in sorted(numbers))}, "
+                f"the target is {sign} {t.value:g}", "write the target's value in the label, or correct `value`")
+    wrong = next((w for w in _WRONG_WORDS[t.direction] if re.search(rf"(?<!\w){w}(?!\w)", label)), None)
+    if wrong:
+        rep.add(ind.origin, ("target", "label"), f'the label says "{wrong}", the target is {sign} {t.value:g}',
+                'write "không quá" for ≤, "từ … trở lên" for ≥')

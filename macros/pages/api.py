@@ -8,29 +8,33 @@ tomorrow) registers :meth:`Macros.functions` under these names.
 
 from __future__ import annotations
 
-import inspect
-import json
 import posixpath
 from collections.abc import Callable
-from functools import lru_cache, wraps
+from functools import lru_cache
 from typing import Any
 
-from ..core.collate import vi_sorted
 from ..core.errors import MacroError, suggest
-from ..core.fmt import attach_unit, format_date, format_number, format_ratio, format_value
-from ..core.model import Dataset, Document, Indicator, Source
-from ..core.status import STATUS_LABELS, STATUS_SYMBOLS, Assessment, Status, assess
+from ..core.fmt import attach_unit, format_date, format_number, format_value
+from ..core.model import Dataset, Document, Indicator
+from ..core.status import STATUS_LABELS, STATUS_SYMBOLS, Assessment, assess
 from . import html as h
+from .calls import call_text, macro
 from .charts import line_chart, sparkline
+from .tables import ILLUSTRATIVE, ILLUSTRATIVE_MARK, ILLUSTRATIVE_NOTE, TableMacros
 
-ILLUSTRATIVE = "minh hoạ"
-ILLUSTRATIVE_NOTE = "Số liệu minh hoạ, không phải số liệu chính thức"
-# Each illustrative figure carries this compact mark; the page says once what it means (illustrative_notice).
-ILLUSTRATIVE_MARK = "*"
 _MARK_CLASS = 'class="hb-illus"'
 MACRO_NAMES = ("fig", "target", "status", "ratio", "diff", "share", "change", "doc", "items", "key_figures",
                "targets_table", "targets_list", "indicators_table", "documents_table", "abbreviations",
                "sources_list", "status_method", "meta", "chart", "charts", "dashboard")
+
+
+def cited(doc: Document, text: str) -> str:
+    """Escaped citation text whose document number ("57-NQ/TW") is kept on one line."""
+    shown = h.text(text)
+    if not doc.number:
+        return shown
+    number = h.text(doc.number)
+    return shown.replace(number, h.tag("span", number, class_="hb-docno"), 1)
 
 
 def illustrative_notice(text: str) -> str:
@@ -79,36 +83,7 @@ def _relative_page(from_src: str, to_src: str, use_directory_urls: bool) -> str:
     return rel
 
 
-def _call_text(name: str, args: tuple, kwargs: dict) -> str:
-    shown = [json.dumps(a, ensure_ascii=False) for a in args]
-    shown += [f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in kwargs.items()]
-    return f"{name}({', '.join(shown)})"
-
-
-def _macro(fn: Callable[..., str]) -> Callable[..., str]:
-    """Give a macro argument checking with editor-facing errors instead of Python's TypeError."""
-    signature = inspect.signature(fn)
-
-    @wraps(fn)
-    def wrapper(self: Macros, *args: Any, **kwargs: Any) -> str:
-        self._call = (fn.__name__, args, kwargs)  # shown (_call_text) only when the call fails
-        try:
-            return fn(self, *args, **kwargs)
-        except TypeError:
-            # Python checks the arguments before the body runs: only a call that does not bind is the
-            # editor's mistake; a TypeError from inside the macro is a bug, raised as it is.
-            try:
-                signature.bind(self, *args, **kwargs)
-            except TypeError as exc:
-                params = [p for p in signature.parameters if p != "self"]
-                raise MacroError(_call_text(fn.__name__, args, kwargs), f"wrong arguments ({exc})",
-                                 f"{fn.__name__} takes: {', '.join(params) or 'nothing'}") from None
-            raise
-
-    return wrapper
-
-
-class Macros:
+class Macros(TableMacros):
     """The macros for one page: figures, computed figures, statuses, citations, tables."""
 
     def __init__(self, dataset: Dataset, page_src: str = "index.md", use_directory_urls: bool = True):
@@ -120,7 +95,7 @@ class Macros:
 
     # -- lookup helpers -------------------------------------------------------------------------
     def _fail(self, message: str, hint: str = "") -> MacroError:
-        return MacroError(_call_text(*self._call) if self._call[0] else "", message, hint)
+        return MacroError(call_text(*self._call) if self._call[0] else "", message, hint)
 
     def _indicator(self, ind_id: Any) -> Indicator:
         if not isinstance(ind_id, str):
@@ -198,7 +173,7 @@ class Macros:
                      title=ILLUSTRATIVE_NOTE)
 
     # -- figures --------------------------------------------------------------------------------
-    @_macro
+    @macro
     def fig(self, id: str, year: int | None = None, unit: bool = True, decimals: int | None = None) -> str:
         ind = self._indicator(id)
         y = self._year(ind, year)
@@ -206,7 +181,7 @@ class Macros:
         tooltip = f"{ind.name}, năm {y} — {self.source_text(ind.source)}"
         return self._figure(shown, tooltip, f"ind-{ind.id}", ind.illustrative, sources=[ind.source])
 
-    @_macro
+    @macro
     def target(self, id: str, full: bool = False) -> str:
         ind = self._indicator(id)
         t = ind.target
@@ -221,7 +196,7 @@ class Macros:
         tooltip = f"Mục tiêu {ind.name} năm {t.year}: {sign}{format_value(t.value, ind.unit, ind.decimals)} — {source}"
         return self._figure(shown, tooltip, f"tgt-{ind.id}", illustrative, sources=[t.source or ind.source])
 
-    @_macro
+    @macro
     def status(self, id: str) -> str:
         ind = self._indicator(id)
         if ind.target is None:
@@ -259,7 +234,7 @@ class Macros:
         return self._figure(shown, f"{what} — {sources}", f"ind-{anchor_ind.id}", illustrative, " hb-fig--computed",
                             sources=[i.source for i in inputs])
 
-    @_macro
+    @macro
     def ratio(self, a: str, b: str | None = None, year: int | None = None, decimals: int = 1) -> str:
         ia, ib, y = self._pair(a, b, year)
         va, vb = self._number(ia, y), self._number(ib, y)
@@ -268,7 +243,7 @@ class Macros:
         shown = attach_unit(format_number(va / vb, self._decimals(decimals, 1)), "lần")
         return self._computed(shown, f"Tính: {ia.name} ÷ {ib.name}, năm {y}", [ia, ib], ia)
 
-    @_macro
+    @macro
     def diff(self, a: str, b: str | None = None, year: int | None = None, decimals: int | None = None) -> str:
         ia, ib, y = self._pair(a, b, year)
         if ia.unit != ib.unit:
@@ -278,7 +253,7 @@ class Macros:
         shown = format_value(value, unit, self._decimals(decimals, ia.decimals), signed=True)
         return self._computed(shown, f"Tính: {ia.name} − {ib.name}, năm {y}", [ia, ib], ia)
 
-    @_macro
+    @macro
     def share(self, part: str, whole: str, year: int | None = None, decimals: int = 1) -> str:
         ip, iw, y = self._pair(part, whole, year)
         if ip.unit != iw.unit:
@@ -289,7 +264,7 @@ class Macros:
         shown = format_value(self._number(ip, y) / vw * 100, "%", self._decimals(decimals, 1))
         return self._computed(shown, f"Tính: {ip.name} ÷ {iw.name} × 100, năm {y}", [ip, iw], ip)
 
-    @_macro
+    @macro
     def change(self, id: str, start: int, end: int | None = None, decimals: int | None = None) -> str:
         ind = self._indicator(id)
         y0, y1 = self._year(ind, start), self._year(ind, end)
@@ -324,13 +299,13 @@ class Macros:
             text += f" {word} {format_date(doc.date)}"
         return f"{text} của {doc.issuer}"
 
-    @_macro
+    @macro
     def doc(self, id: str, short: bool = False) -> str:
         d = self._document(id)
         link = self._link(self.ds.handbook.documents_page, f"doc-{d.id}")
-        return h.tag("a", h.text(self.citation(d, bool(short))), href=link, title=d.title, class_="hb-doc")
+        return h.tag("a", cited(d, self.citation(d, bool(short))), href=link, title=d.title, class_="hb-doc")
 
-    @_macro
+    @macro
     def items(self, id: str) -> str:
         lst = self.ds.lists.get(id) if isinstance(id, str) else None
         if lst is None:
@@ -349,10 +324,10 @@ class Macros:
         return intro + h.tag(tag_name, "".join(entries), class_="hb-list", id=f"list-{lst.id}")
 
     def _doc_link(self, d: Document) -> str:
-        return h.tag("a", h.text(self.citation(d, True)), href=self._link(self.ds.handbook.documents_page,
+        return h.tag("a", cited(d, self.citation(d, True)), href=self._link(self.ds.handbook.documents_page,
                                                                             f"doc-{d.id}"), class_="hb-doc")
 
-    @_macro
+    @macro
     def meta(self, key: str) -> str:
         hb = self.ds.handbook
         fields = {"title": hb.title, "short_title": hb.short_title or hb.title, "organisation": hb.organisation,
@@ -361,176 +336,6 @@ class Macros:
         if not isinstance(key, str) or key not in fields:
             raise self._fail(f'no handbook field "{key}"', suggest(str(key), fields))
         return h.text(fields[key])
-
-    # -- tables ---------------------------------------------------------------------------------
-    def _name_cell(self, ind: Indicator) -> str:
-        return h.text(ind.name) + (self._illustrative_mark() if ind.illustrative else "")
-
-    def _value_cell(self, ind: Indicator, year: int) -> str:
-        return h.text(format_value(ind.values[year], ind.unit, ind.decimals))
-
-    def _source_cell(self, source_id: str | None, illustrative: bool) -> str:
-        if illustrative or source_id is None:
-            return self._illustrative_mark()
-        src: Source = self.ds.sources[source_id]
-        return h.tag("a", h.text(f"{src.publisher} ({format_date(src.date)})"),
-                     href=self._link(self.ds.handbook.documents_page, f"src-{src.id}"), title=src.title)
-
-    def _target_text(self, ind: Indicator) -> str:
-        t = ind.target
-        assert t is not None
-        sign = "≥ " if t.direction == "at_least" else "≤ "
-        kind = {"average": "bình quân ", "total": "tổng "}.get(t.kind, "")
-        period = f"{t.base_year + 1}–{t.year}" if t.kind != "level" and t.base_year is not None else str(t.year)
-        return h.text(f"{kind}{sign}{format_value(t.value, ind.unit, ind.decimals)}") + f" ({period})"
-
-    def _dated(self, ind: Indicator, value: float | None, year: int | None) -> str:
-        return h.text(format_value(value, ind.unit, ind.decimals)) + f" ({year})" if value is not None else "—"
-
-    @_macro
-    def targets_table(self) -> str:
-        """Every target, the status first: on a phone the column a reader came for is the one in view."""
-        rows = []
-        for ind in self.ds.indicators.values():
-            if ind.target is None:
-                continue
-            a = self.assessment(ind)
-            rows.append(({"id": f"tgt-{ind.id}"}, [
-                self._badge(a),
-                h.tag("a", self._name_cell(ind), href=self._link(self.ds.handbook.indicators_page, f"ind-{ind.id}")),
-                self._target_text(ind), self._dated(ind, a.base_value, a.base_year),
-                self._dated(ind, a.latest_value, a.latest_year), self._method_cell(a, ind),
-            ]))
-        return h.table(["Tình trạng", "Chỉ tiêu", "Mục tiêu", "Năm cơ sở", "Mới nhất", "Căn cứ"], rows,
-                       caption="Chỉ tiêu và tình trạng thực hiện", class_="hb-table hb-targets hb-stack",
-                       searchable=False)
-
-    @_macro
-    def targets_list(self, *statuses: str) -> str:
-        """The targets whose computed status is one of ``statuses`` ("at_risk", "not_met" …), never a typed list."""
-        wanted = []
-        for name in statuses:
-            if not isinstance(name, str) or name not in {s.value for s in Status}:
-                raise self._fail(f'no status "{name}"', "use: " + ", ".join(s.value for s in Status))
-            wanted.append(Status(name))
-        if not wanted:
-            raise self._fail("no status given", 'name one or more: targets_list("at_risk", "not_met")')
-        rows = []
-        for ind in self.ds.indicators.values():
-            if ind.target is None or (a := self.assessment(ind)).status not in wanted:
-                continue
-            rows.append(({}, [self._badge(a, f"tgt-{ind.id}"), self._name_cell(ind), self._target_text(ind),
-                              self._dated(ind, a.latest_value, a.latest_year)]))
-        if not rows:
-            return h.tag("p", "Không có chỉ tiêu nào ở tình trạng " + ", ".join(
-                f"“{STATUS_LABELS[s]}”" for s in wanted) + ".", class_="hb-targets-none")
-        return h.table(["Tình trạng", "Chỉ tiêu", "Mục tiêu", "Mới nhất"], rows,
-                       caption="Chỉ tiêu " + ", ".join(STATUS_LABELS[s].lower() for s in wanted),
-                       class_="hb-table hb-targets-list hb-stack", searchable=False)
-
-    def _method_cell(self, a: Assessment, ind: Indicator) -> str:
-        """How the status was reached, in plain words a reader can check ("tăng 9,2%/năm, cần 12,0%/năm")."""
-        if a.period_known is not None and a.period_projected is not None:
-            word = "Bình quân" if a.kind == "average" else "Tổng"
-            return h.text(f"{word} {a.points} năm đã có: {format_value(a.period_known, ind.unit, ind.decimals)}; "
-                          f"dự kiến cả giai đoạn: {format_value(a.period_projected, ind.unit, ind.decimals)}.")
-        if a.ratio is None or a.achieved_rate is None or a.needed_rate is None:
-            return h.text(a.reason[:1].upper() + a.reason[1:] + ".")
-        if a.trend == "compound":
-            show = lambda r: format_value(abs(r) * 100, "%", 1)  # noqa: E731
-        else:
-            # Yearly changes of a percentage are small: one more decimal than the value shows.
-            unit, decimals = ("điểm %", ind.decimals + 1) if ind.unit == "%" else (ind.unit, ind.decimals)
-            show = lambda r: format_value(abs(r), unit, decimals)  # noqa: E731
-        moved = "tăng" if a.achieved_rate >= 0 else "giảm"
-        needed = "tăng" if a.needed_rate >= 0 else "giảm"
-        text = f"Mỗi năm {moved} {show(a.achieved_rate)}, cần {needed} {show(a.needed_rate)}"
-        if a.ratio > 0:
-            text += f" (bằng {format_value(a.ratio * 100, '%', 0)} mức cần)"
-        return h.text(text + ".")
-
-    @_macro
-    def indicators_table(self) -> str:
-        groups: dict[str, list[Indicator]] = {}
-        for ind in self.ds.indicators.values():
-            groups.setdefault(ind.group or "Khác", []).append(ind)
-        out = []
-        for group, inds in groups.items():
-            rows = []
-            for ind in inds:
-                values = " · ".join(f"{y}: {self._value_cell(ind, y)}" for y in ind.years)
-                name = self._name_cell(ind)
-                if ind.note:
-                    name += "<br>" + h.tag("small", h.text(ind.note))
-                rows.append(({"id": f"ind-{ind.id}"}, [name, h.text(ind.unit), values,
-                                                       self._source_cell(ind.source, ind.illustrative)]))
-            # Out of the search index, like the targets table: one search entry holding every value of
-            # every indicator made Material's search unusable at scale (10,000 indicators: the index took
-            # 20 s to build in the browser and a query 6 s; without the two data tables, 2 s and 69 ms).
-            # The prose that cites a figure stays searchable.
-            out.append(h.table(["Chỉ tiêu", "Đơn vị", "Giá trị theo năm", "Nguồn"], rows, caption=group,
-                               class_="hb-table hb-indicators", searchable=False))
-        return "".join(out)
-
-    @_macro
-    def key_figures(self) -> str:
-        cards = []
-        for ind in self.ds.indicators.values():
-            if not ind.key:
-                continue
-            y = ind.latest_year
-            figure = self.fig.__wrapped__(self, ind.id)
-            badge = self._badge(self.assessment(ind), f"tgt-{ind.id}") if ind.target else ""
-            body = (h.tag("span", h.text(ind.name), class_="hb-card__name") + h.tag("span", figure, class_="hb-card__value")
-                    + h.tag("span", f"năm {y}", class_="hb-card__year") + badge)
-            cards.append(h.tag("li", body, class_="hb-card"))
-        return h.tag("ul", "".join(cards), class_="hb-cards")
-
-    @_macro
-    def documents_table(self) -> str:
-        docs = sorted(self.ds.documents.values(), key=lambda d: d.date.sort_key if d.date else (0, 0, 0), reverse=True)
-        rows = []
-        for d in docs:
-            title = h.tag("strong", h.text(d.title))
-            if d.summary:
-                title += "<br>" + h.text(d.summary)
-            rows.append(({"id": f"doc-{d.id}"}, [h.text(f"{d.type} {d.number or '(chưa rõ số hiệu)'}"),
-                                                 h.text(format_date(d.date)) if d.date else "—",
-                                                 h.text(d.issuer), title]))
-        return h.table(["Văn bản", "Ngày", "Cơ quan ban hành", "Trích yếu"], rows, caption="Văn bản tham chiếu",
-                       class_="hb-table hb-documents")
-
-    @_macro
-    def sources_list(self) -> str:
-        entries = []
-        for src in self.ds.sources.values():
-            body = h.text(f"{src.publisher}, «{src.title}», {format_date(src.date)}")
-            if src.url:
-                body += ". " + h.tag("a", h.text(src.url), href=src.url, class_="hb-source-url", rel="noopener")
-            entries.append(h.tag("li", body, id=f"src-{src.id}"))
-        return h.tag("ol", "".join(entries), class_="hb-sources")
-
-    @_macro
-    def abbreviations(self) -> str:
-        rows = [({}, [h.tag("strong", h.text(a.short)), h.text(a.full)])
-                for a in vi_sorted(self.ds.abbreviations, key=lambda a: a.short)]
-        return h.table(["Viết tắt", "Viết đầy đủ"], rows, caption="Từ viết tắt", class_="hb-table hb-abbr")
-
-    @_macro
-    def status_method(self) -> str:
-        hb = self.ds.handbook
-        threshold = format_ratio(hb.on_track_ratio)
-        rules = {
-            Status.ACHIEVED: "Giá trị mới nhất đã đạt mục tiêu (hoặc giá trị năm đến hạn đạt mục tiêu).",
-            Status.ON_TRACK: f"Chưa đến hạn; tỷ số giữa tốc độ đạt được và tốc độ cần thiết từ {threshold} trở lên.",
-            Status.AT_RISK: f"Chưa đến hạn; tỷ số dưới {threshold}, hoặc giá trị đi ngược mục tiêu.",
-            Status.NOT_MET: "Đã đến hạn (có số liệu của năm đến hạn hoặc sau đó) mà chưa đạt mục tiêu.",
-            Status.NOT_ASSESSABLE: f"Có ít hơn {hb.min_points} giá trị kể từ năm gốc, thiếu năm gốc, "
-                                   "hoặc giá trị là một khoảng.",
-        }
-        rows = [({}, [self._badge(Assessment(s, rules[s])), h.text(rules[s])]) for s in Status]
-        return h.table(["Tình trạng", "Điều kiện"], rows, caption="Quy tắc xác định tình trạng",
-                       class_="hb-table hb-method")
 
     # -- charts -----------------------------------------------------------------------------------
     def _chart(self, ind: Indicator) -> str:
@@ -550,7 +355,7 @@ class Macros:
     def _has_history(ind: Indicator) -> bool:
         return len(ind.values) >= 2
 
-    @_macro
+    @macro
     def chart(self, id: str) -> str:
         ind = self._indicator(id)
         if not self._has_history(ind):
@@ -558,13 +363,13 @@ class Macros:
                              "use fig() for a single figure")
         return self._chart(ind)
 
-    @_macro
+    @macro
     def charts(self) -> str:
         """A chart for every target with a history (two years or more), in data order."""
         out = [self._chart(ind) for ind in self.ds.indicators.values() if ind.target and self._has_history(ind)]
-        return "\n".join(out)
+        return h.tag("div", "\n".join(out), class_="hb-charts")
 
-    @_macro
+    @macro
     def dashboard(self) -> str:
         """Key figures as cards with a sparkline each; every number of a sparkline is in its text alternative
         and in the indicator table, so the home page says each key figure once."""

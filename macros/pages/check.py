@@ -11,11 +11,12 @@ from ..core.errors import DataError, Problem, suggest
 from ..core.load import discover, display_path, load_dataset
 from ..core.model import Dataset
 from ..core.yamlsafe import read_capped
+from .api import illustrative_notice
 from .drafts import find_drafts
 from .lint import lint_figures
 from .pagelint import lint_page
 from .render import PageRenderer, PageSource, discover_pages, read_page
-from .words import PageWords, count_words
+from .words import PageWords, count_seen, count_words
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 
@@ -44,7 +45,12 @@ class Report:
 
     @property
     def total_words(self) -> int:
-        return sum(p.words for p in self.pages)
+        """Words readers see in the handbook; editorial appendices are counted apart."""
+        return sum(p.words for p in self.pages if not p.appendix)
+
+    @property
+    def appendix_words(self) -> int:
+        return sum(p.words for p in self.pages if p.appendix)
 
 
 def page_title(page: PageSource) -> str:
@@ -79,7 +85,7 @@ def _budget_problems(report: Report, ds: Dataset, docs_display: str) -> None:
     hb = ds.handbook
     known = {p.src for p in report.pages}
     for page in report.pages:
-        if page.budget is None:
+        if page.budget is None and not page.appendix:
             report.problems.append(Problem(f"{docs_display}/{page.src}", 1, "(words)", "page has no word budget",
                                            f"add `{page.src}: N` under budgets.pages in {hb.origin.file}"))
         elif page.over:
@@ -117,13 +123,17 @@ def _check_page(page: PageSource, docs_dir: Path, drafts: set[str], budgets: dic
                 renderer: PageRenderer | None, key: str) -> PageResult:
     """Everything the check finds in one page: figure lint, links and markup, words, macro calls."""
     problems = lint_figures(page.body, page.display, page.offset) + lint_page(page, docs_dir, drafts)
-    words = PageWords(page.src, page_title(page), count_words(page.body), budgets.get(page.src))
     rendered = None
+    seen = None
     if renderer is not None:
         text, render_problems = renderer.render(page)
         problems += render_problems
+        if text is not None:
+            seen = count_seen(illustrative_notice(text))  # what readers see: tables, cards and notes too
         if text is not None and not render_problems:
             rendered = (digest(page.body), text)
+    words = PageWords(page.src, page_title(page), count_words(page.body) if seen is None else seen,
+                      budgets.get(page.src), page.meta.get("appendix") is True)
     return PageResult(key, problems, words, rendered)
 
 

@@ -1,8 +1,10 @@
 """Word counts and budgets: the report must stay concise.
 
 A word is a run of letters or digits between spaces (for Vietnamese, a syllable, as editors count
-"chữ"); a macro counts as one word (an inline figure is read as one), so the generated tables of data
-pages do not eat the budget of their prose. Markdown syntax, HTML tags, comments and code are not words.
+"chữ"). Budgets count what readers see: the page as rendered, generated tables, cards and notes included
+(:func:`count_seen`); a table of 30 rows is read, or scrolled past, like prose. Markdown syntax, HTML tags
+and their attributes (tooltips), comments, code and drawings (SVG) are not words; navigation and the draft
+banner are outside the page. :func:`count_words` counts a page's source, a macro as one word.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ _SKIP = [re.compile(p, re.DOTALL | re.MULTILINE) for p in (
     r"<[^>\n]+>", r"\]\([^)\n]*\)", r"^\s*\[(?!\^)[^\]]+\]:\s*\S+.*$", r"\{:?[^}\n]*\}", r"^[?!]{3}\+?\s*\S+",
 )]
 _WORD = re.compile(r"[^\W_][\w'’\-.,/]*")
+_HIDDEN = re.compile(r"<(svg|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 
 
 def count_words(body: str) -> int:
@@ -29,17 +32,36 @@ def count_words(body: str) -> int:
     return len(_WORD.findall(text)) + text.count("▪")
 
 
+def count_seen(rendered: str) -> int:
+    """Words a reader sees on a rendered page (Markdown with the macros' HTML in it)."""
+    return count_words(_HIDDEN.sub(" ", rendered))
+
+
 @dataclass(frozen=True)
 class PageWords:
     src: str
     title: str
     words: int
     budget: int | None
+    # An editorial appendix (front matter ``appendix: true``: the comments register, the changes since the last
+    # draft) is for the Standing Committee, not the reader: counted apart, outside the handbook's budget.
+    appendix: bool = False
 
     @property
     def over(self) -> bool:
-        return self.budget is not None and self.words > self.budget
+        return self.budget is not None and self.words > self.budget and not self.appendix
 
 
 def reading_minutes(words: int, speed: int) -> float:
     return words / speed if speed else 0.0
+
+
+_CONTENTS = re.compile(r"^#{1,2}[ \t]+(.+)$", re.MULTILINE)
+
+
+def print_page_words(pages: list[PageWords], bodies: list[str], handbook: object | None) -> int:
+    """The print page: every page (appendices too), the cover's fields, and the contents (titles and sections)."""
+    cover = " ".join(str(getattr(handbook, f, "") or "") for f in ("title", "organisation", "status", "circulation",
+                                                                    "version", "date"))
+    contents = " ".join(m.group(1) for body in bodies for m in _CONTENTS.finditer(body))
+    return sum(p.words for p in pages) + count_words(cover) + count_words(contents)

@@ -41,9 +41,9 @@ class Frame:
 
     # Drawn at about the width it is shown on a phone (≈ 310 px), so 15-unit text stays ≥ 12 px there.
     width: int = 360
-    height: int = 220
+    height: int = 190
     left: int = 58
-    right: int = 14
+    right: int = 24
     top: int = 14
     bottom: int = 30
     font: int = 15
@@ -160,8 +160,14 @@ def line_chart(ind: Indicator, a: Assessment | None, frame: Frame = Frame(), uid
         shown = f"{STATUS_SYMBOLS[a.status]} {shown}"
     lx, ly = x(latest), y(values[latest])
     parts.append(f'<circle cx="{_fmt(lx)}" cy="{_fmt(ly)}" r="6" fill="{colour}" stroke="#fff" stroke-width="2"/>')
-    parts.append(f'<text x="{_fmt(lx - 9)}" y="{_fmt(_label_y(values, latest, target, y, frame))}" text-anchor="end" '
-                 f'font-size="{frame.font}" font-weight="700" fill="{colour}">{h.text(shown)}</text>')
+    points_xy = [(x(yr), y(values[yr])) for yr in years]
+    target_line = None
+    if target is not None:
+        start = target.base_year if target.base_year is not None else first_year
+        target_line = (x(start), x(target.year), y(target.value))
+    tx, ty, anchor = place_label(shown, lx, ly, points_xy, target_line, frame)
+    parts.append(f'<text x="{_fmt(tx)}" y="{_fmt(ty)}" text-anchor="{anchor}" font-size="{frame.font}" '
+                 f'font-weight="700" fill="{colour}">{h.text(shown)}</text>')
     title = f"Biểu đồ: {ind.name}"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" '
             f'width="{frame.width}" height="{frame.height}" role="img" class="hb-chart__svg" '
@@ -171,20 +177,43 @@ def line_chart(ind: Indicator, a: Assessment | None, frame: Frame = Frame(), uid
             + "".join(parts) + "</svg>")
 
 
-def _label_y(values: dict[int, float], latest: int, target, y, frame: Frame) -> float:  # noqa: ANN001
-    """The baseline of the latest value's label, left of its point: on the side the line does not come from
-    (above a rising line, below a falling one), moved off the target's dashed line and inside the frame."""
-    years = sorted(values)
-    ly = y(values[latest])
-    rising = len(years) < 2 or values[years[-2]] <= values[latest]
-    candidates = [ly - 10, ly + frame.font + 8] if rising else [ly + frame.font + 8, ly - 10]
-    top, bottom = frame.top + frame.font, frame.height - frame.bottom - 2
-    ty = y(target.value) if target is not None else None
+Box = tuple[float, float, float, float]  # left, top, right, bottom
 
-    def clear(base: float) -> bool:
-        return top <= base <= bottom and (ty is None or not base - frame.font - 2 <= ty <= base + 4)
 
-    return next((c for c in candidates if clear(c)), min(max(candidates[0], top), bottom))
+def _text_box(text: str, x: float, baseline: float, anchor: str, font: int) -> Box:
+    """The box a label takes (a bold digit or letter is about 0.6 of the font size wide)."""
+    width = len(text) * font * 0.6
+    left = x - width if anchor == "end" else x
+    return (left, baseline - font, left + width, baseline + font * 0.25)
+
+
+def _hits_segment(box: Box, a: tuple[float, float], b: tuple[float, float], pad: float = 3) -> bool:
+    left, top, right, bottom = box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
+    steps = 24
+    return any(left <= a[0] + (b[0] - a[0]) * i / steps <= right and top <= a[1] + (b[1] - a[1]) * i / steps <= bottom
+               for i in range(steps + 1))
+
+
+def place_label(text: str, px: float, py: float, points: list[tuple[float, float]],
+                target_line: tuple[float, float, float] | None, frame: Frame) -> tuple[float, float, str]:
+    """Where the latest value's label goes: beside its point, clear of the line, the points, the target's dashed
+    line and the frame's edges (the first of eight places that touches nothing, else the one touching least)."""
+    gap, f = 9, frame.font
+    places = [(px - gap, py - gap, "end"), (px - gap, py + f + gap, "end"), (px + gap, py - gap, "start"),
+              (px + gap, py + f + gap, "start"), (px - gap, py - 2 * f, "end"), (px - gap, py + 2 * f + gap, "end"),
+              (px - gap, py + f * 0.35, "end"), (px + gap, py + f * 0.35, "start")]
+    segments = list(zip(points, points[1:], strict=False))
+    if target_line is not None:
+        segments.append(((target_line[0], target_line[2]), (target_line[1], target_line[2])))
+
+    def collisions(place: tuple[float, float, str]) -> int:
+        box = _text_box(text, place[0], place[1], place[2], f)
+        outside = box[0] < 0 or box[2] > frame.width or box[1] < 0 or box[3] > frame.height - frame.bottom
+        lines = sum(_hits_segment(box, a, b) for a, b in segments)
+        dots = sum(box[0] - 6 <= x <= box[2] + 6 and box[1] - 6 <= y <= box[3] + 6 for x, y in points)
+        return 10 * outside + lines + dots
+
+    return min(places, key=collisions)
 
 
 def sparkline(ind: Indicator, a: Assessment | None, width: int = 160, height: int = 40) -> str:

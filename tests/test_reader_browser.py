@@ -370,15 +370,17 @@ def test_no_page_scrolls_sideways_on_a_phone(chromium: Any, site_url: str, pages
     assert not wide, wide
 
 
-def test_wide_tables_scroll_inside_themselves_on_a_phone(chromium: Any, site_url: str, dataset: Any) -> None:
+def test_wide_tables_scroll_inside_themselves_or_stack_on_a_phone(chromium: Any, site_url: str, dataset: Any) -> None:
     context = new_context(chromium, site_url, viewport=PHONE)
     page = context.new_page()
     page.goto(site_url + dataset.handbook.indicators_page.removesuffix(".md") + "/", wait_until="load")
-    frames = page.evaluate("""[...document.querySelectorAll('.hb-table-wrap, .hb-table-wrap > table')].map(w => ({
-        scroll: w.scrollWidth, client: w.clientWidth, overflow: getComputedStyle(w).overflowX}))""")
+    frames = page.evaluate("""[...document.querySelectorAll('.hb-table-wrap, .hb-table-wrap .md-typeset__scrollwrap')]
+        .map(w => ({stack: !!w.closest('.hb-stack'), scroll: w.scrollWidth, client: w.clientWidth,
+                    overflow: getComputedStyle(w).overflowX}))""")
     context.close()
+    assert frames and any(f["stack"] for f in frames)
+    assert all(f["scroll"] <= f["client"] + 1 for f in frames if f["stack"]), frames  # cards: nothing to scroll to
     wide = [f for f in frames if f["scroll"] > f["client"] + 1]
-    assert wide, "expected at least one table wider than a phone on the indicators page"
     assert all(f["overflow"] in ("auto", "scroll") for f in wide), wide
 
 
@@ -387,13 +389,7 @@ def test_charts_render_with_text_alternative_and_numbers(chromium: Any, site_url
     context = new_context(chromium, site_url)
     page = context.new_page()
     page.goto(site_url + dataset.handbook.indicators_page.removesuffix(".md") + "/", wait_until="load")
-    charts = page.evaluate("""[...document.querySelectorAll('figure.hb-chart')].map(f => {
-        const svg = f.querySelector('svg[role=img]');
-        const box = svg.getBoundingClientRect();
-        const ids = (svg.getAttribute('aria-labelledby') || '').split(' ');
-        const label = ids.map(i => document.getElementById(i)?.textContent || '').join(' ');
-        return {id: f.id, w: box.width, h: box.height, label: label,
-                rows: f.querySelectorAll('table tbody tr').length, caption: f.querySelector('figcaption').textContent}})""")
+    charts = page.evaluate(CHARTS_JS)
     context.close()
     with_history = [i for i in dataset.indicators.values() if i.target and len(i.values) >= 2]
     assert {c["id"] for c in charts} == {f"chart-{i.id}" for i in with_history}
@@ -401,8 +397,45 @@ def test_charts_render_with_text_alternative_and_numbers(chromium: Any, site_url
         assert chart["w"] > 100 and chart["h"] > 50, chart
         latest = format_value(ind.values[ind.latest_year], ind.unit, ind.decimals)
         assert latest in chart["label"], (chart["id"], latest, chart["label"])
-        assert chart["rows"] == len(ind.values) + 1, chart  # every year and the target
-        assert ("Nguồn" in chart["caption"]) or ("minh hoạ" in chart["caption"]), chart["caption"]
+        assert chart["rows"] == 0, chart  # its numbers are in the indicator table, once per series
+        assert chart["captionAbove"] and chart["badge"], chart  # its title and status above it, not under
+        assert ind.illustrative or "Nguồn" in chart["text"], chart
+
+
+CHARTS_JS = """[...document.querySelectorAll('figure.hb-chart')].map(f => {
+    const svg = f.querySelector('svg[role=img]');
+    const box = svg.getBoundingClientRect();
+    const cap = f.querySelector('figcaption');
+    const ids = (svg.getAttribute('aria-labelledby') || '').split(' ');
+    const label = ids.map(i => document.getElementById(i)?.textContent || '').join(' ');
+    const scale = box.width / svg.viewBox.baseVal.width;
+    const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size')) * scale);
+    const texts = [...svg.querySelectorAll('text')].map(t => t.getBoundingClientRect());
+    const overlaps = texts.filter((a, i) => texts.some((b, j) => j > i && a.left < b.right && b.left < a.right
+        && a.top < b.bottom && b.top < a.bottom)).length;
+    return {id: f.id, w: box.width, h: box.height, label: label, rows: f.querySelectorAll('table tbody tr').length,
+            caption: cap.textContent, captionAbove: cap.getBoundingClientRect().bottom <= box.top + 1,
+            badge: !!cap.querySelector('.hb-badge'), text: f.textContent, minText: Math.min(...sizes),
+            overlaps: overlaps}})"""
+
+
+def test_charts_read_on_a_phone_with_status_above_and_nothing_overlapping(chromium: Any, site_url: str,
+                                                                          dataset: Any) -> None:
+    context = new_context(chromium, site_url, viewport=PHONE)
+    page = context.new_page()
+    page.goto(site_url + dataset.handbook.indicators_page.removesuffix(".md") + "/", wait_until="load")
+    charts = page.evaluate(CHARTS_JS)
+    # The column a reader came for: each target's status is the first thing in its row, inside the screen.
+    status = page.evaluate("""[...document.querySelectorAll('.hb-targets tbody tr')].map(r => {
+        const b = r.querySelector('td').getBoundingClientRect(); const badge = r.querySelector('td .hb-badge');
+        return {right: b.right, badge: !!badge}})""")
+    context.close()
+    assert charts
+    for chart in charts:
+        assert chart["minText"] >= 12, chart  # axis and value labels at least 12 px at 360 px
+        assert chart["captionAbove"] and chart["badge"], chart
+        assert chart["overlaps"] == 0, chart
+    assert status and all(s["badge"] and s["right"] <= PHONE["width"] for s in status), status
 
 
 # -- print and PDF --------------------------------------------------------------------------------------

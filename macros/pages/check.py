@@ -13,7 +13,7 @@ from ..core.model import Dataset
 from ..core.yamlsafe import read_capped
 from .api import illustrative_notice
 from .drafts import find_drafts
-from .lint import lint_figures
+from .lint import lint_figures, lint_status_words
 from .pagelint import lint_page
 from .render import PageRenderer, PageSource, discover_pages, read_page
 from .words import PageWords, count_seen, count_words
@@ -122,7 +122,8 @@ def _stray_files(data_dir: Path, root: Path) -> list[Problem]:
 def _check_page(page: PageSource, docs_dir: Path, drafts: set[str], budgets: dict[str, int],
                 renderer: PageRenderer | None, key: str) -> PageResult:
     """Everything the check finds in one page: figure lint, links and markup, words, macro calls."""
-    problems = lint_figures(page.body, page.display, page.offset) + lint_page(page, docs_dir, drafts)
+    problems = (lint_figures(page.body, page.display, page.offset) + lint_status_words(page.body, page.display, page.offset)
+                + lint_page(page, docs_dir, drafts))
     rendered = None
     seen = None
     if renderer is not None:

@@ -84,3 +84,26 @@ def lint_figures(body: str, display: str, offset: int = 0) -> list[Problem]:
         problems.append(Problem(display, line, f'"{found}"', "a figure typed in the prose",
                                 'put it in data/ and insert it with a macro, e.g. {{ fig("id") }}'))
     return problems
+
+
+# A status is computed (macros.core.status); typed beside a target's figure it can contradict the badge.
+STATUS_WORDS = ("đã đạt", "không đạt", "chưa đạt", "có nguy cơ", "nguy cơ không đạt", "đúng tiến độ", "chậm tiến độ",
+                "vượt mục tiêu", "vượt chỉ tiêu", "khó đạt", "đạt thấp")
+_STATUS = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, STATUS_WORDS), key=len, reverse=True)) + r")(?!\w)",
+                     re.IGNORECASE)
+_TARGET_CALL = re.compile(r"\{\{-?\s*(fig|target|change)\s*\(")
+_STATUS_CALL = re.compile(r"\{\{-?\s*(status|targets_list|targets_table)\s*\(")
+
+
+def lint_status_words(body: str, display: str, offset: int = 0) -> list[Problem]:
+    """A status word typed in a line of prose that cites a target's figure, where {{ status() }} would state it."""
+    problems = []
+    prose_lines = prose_only(body).split("\n")
+    for i, line in enumerate(body.split("\n")):
+        if not _TARGET_CALL.search(line) or _STATUS_CALL.search(line):
+            continue
+        match = _STATUS.search(prose_lines[i] if i < len(prose_lines) else "")
+        if match:
+            problems.append(Problem(display, i + 1 + offset, f'"{match.group(1)}"', "a target's status typed in the prose",
+                                    'let the data say it: {{ status("id") }}, or a list from {{ targets_list("at_risk") }}'))
+    return problems

@@ -18,7 +18,7 @@ from macros.core.status import STATUS_LABELS, Status, assess
 from macros.pages.api import Macros, illustrative_notice
 from macros.pages.check import run_check
 from macros.pages.headings import number_headings, numbered_title, slugify
-from macros.pages.lint import lint_status_words
+from macros.pages.lint import lint_status_words, lint_tone_marks, traditional_tones
 from macros.pages.words import count_seen
 
 from .conftest import ROOT, copy_project, run_macros
@@ -181,7 +181,7 @@ def test_the_notice_is_said_once_and_the_mark_stays_on_every_figure(dataset):
     assert shown.count('class="hb-illus-notice"') == 1 and shown.index("hb-illus-notice") < shown.index("<table")
     illustrative = [i for i in dataset.indicators.values() if i.illustrative]
     assert shown.count('class="hb-illus"') >= len(illustrative)
-    assert illustrative_notice("# Không có số minh hoạ\n") == "# Không có số minh hoạ\n"
+    assert illustrative_notice("# Không có số minh họa\n") == "# Không có số minh họa\n"
 
 
 # -- the built handbook ---------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ def test_readers_see_at_most_6000_words_and_stats_agrees(built_site: Path):
 def test_pages_say_minh_hoa_at_most_six_times_and_never_diem_percent(built_site: Path):
     for name, path in reader_pages(built_site).items():
         text = " ".join(article(path).text)
-        assert text.count("minh hoạ") <= 6, (name, text.count("minh hoạ"))
+        assert text.count("minh họa") <= 6, (name, text.count("minh họa"))
         assert "điểm %" not in text, name
 
 
@@ -318,3 +318,30 @@ def test_each_chart_has_its_title_and_status_above_it_and_axes_to_100_percent(bu
             assert max(ticks) <= 100, (ind_id, ticks)
         sizes = [int(s) for s in re.findall(r'font-size="(\d+)"', body)]
         assert min(sizes) >= 15, (ind_id, sizes)  # drawn 360 wide: ≥ 12 px on a 360 px phone
+
+
+# -- Vietnamese -----------------------------------------------------------------------------------------
+def test_one_tone_mark_style_is_enforced():
+    assert traditional_tones("minh hoạ, văn hoá, Uỷ ban, sức khoẻ") == "minh họa, văn hóa, Ủy ban, sức khỏe"
+    assert traditional_tones("kế hoạch, thoát, quý, thủy") == "kế hoạch, thoát, quý, thủy"  # the same in both styles
+    problems = lint_tone_marks("Số liệu minh hoạ.\nVăn hóa.", "docs/x.md")
+    assert [(p.line, p.key) for p in problems] == [(1, '"hoạ"')] and 'write "họa"' in problems[0].hint
+
+
+def test_a_page_in_the_other_tone_mark_style_fails_the_check(tmp_path):
+    project = copy_project(tmp_path / "p")
+    page = project / "docs" / "phan-1" / "bao-yagi.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nCông tác văn hoá.\n", encoding="utf-8")
+    result = run_macros(project, "check")
+    assert result.returncode == 1 and 'bao-yagi.md:' in result.stderr and '"hoá": tone mark' in result.stderr
+
+
+@pytest.mark.build
+def test_no_english_chrome_and_no_link_off_the_intranet(built_site: Path):
+    for name, path in reader_pages(built_site).items():
+        html = path.read_text(encoding="utf-8")
+        for english in ("Made with", "Material for MkDocs", "Permanent link", "Skip to content", "Back to top"):
+            assert english not in html, (name, english)
+        outside = re.findall(r'<a [^>]*href="(https?://[^"]*)"', html)
+        assert not outside, (name, outside)
+        assert "điểm %" not in html, name

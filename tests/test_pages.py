@@ -26,9 +26,9 @@ def test_figure_has_value_source_period_link_and_illustrative_mark(tmp_path):
     assert problems == []
     assert ">10,3%</a>" in text  # 10.25 rounded half-up
     assert 'href="../../#ind-growth"' in text
-    assert 'title="Tăng trưởng, năm 2024 — Số liệu minh hoạ, không phải số liệu chính thức"' in text
-    # A compact mark per figure, read out as "minh hoạ"; the page explains it once (illustrative_notice).
-    assert '<span class="hb-illus" role="img" aria-label="minh hoạ"' in text and text.count("minh hoạ<") == 0
+    assert 'title="Tăng trưởng, năm 2024 — Số liệu minh họa, không phải số liệu chính thức"' in text
+    # A compact mark per figure, read out as "minh họa"; the page explains it once (illustrative_notice).
+    assert '<span class="hb-illus" role="img" aria-label="minh họa"' in text and text.count("minh họa<") == 0
     national = text.split(" và ")[1]
     assert "6,4%" in national and "Nguồn: Báo Thử, «Bài thử», 12/2024" in national and "hb-illus" not in national
 

@@ -145,7 +145,7 @@ QUERIES: list[tuple[str, str, int]] = [
     ("van ban tham chieu", "van-ban/", 1),
     ("dot pha chien luoc", "phan-2/dot-pha/", 1),
     ("nha o xa hoi", "phan-1/van-hoa-xa-hoi/", 1),
-    ("xoá nhà tạm", "phan-1/van-hoa-xa-hoi/", 3),
+    ("xóa nhà tạm", "phan-1/van-hoa-xa-hoi/", 3),
     ("phong chong tham nhung", "xay-dung-dang/", 3),
     ("cach danh gia chi tieu", "phuong-phap/", 1),
     ("quan diem chi dao", "phan-2/quan-diem-muc-tieu/", 1),
@@ -494,7 +494,7 @@ def test_print_keeps_sources_banner_and_legible_badges(chromium: Any, site_url: 
                 banner: banner ? getComputedStyle(banner).display : 'none'}})()""")
     context.close()
     assert "Nguồn" in state["source"], state  # a cited figure prints its source
-    assert state["illustrative"] != "none", state  # an illustrative one prints "minh hoạ"
+    assert state["illustrative"] != "none", state  # an illustrative one prints "minh họa"
     assert state["badgeColour"] == "rgb(0, 0, 0)", state
     assert state["badgeSymbol"].strip(), state
     assert state["banner"] != "none", state

@@ -40,7 +40,7 @@ def cited(doc: Document, text: str) -> str:
 def illustrative_notice(text: str) -> str:
     """A rendered page with, under its title, the one notice explaining the mark its illustrative figures carry.
 
-    Said once per page rather than after every figure (a page of tables said "minh hoạ" 83 times); the mark
+    Said once per page rather than after every figure (a page of tables said "minh họa" 83 times); the mark
     itself stays on every figure, on screen and in print.
     """
     if _MARK_CLASS not in text:
@@ -151,7 +151,7 @@ class Macros(TableMacros):
         """The short source a printed figure carries ("Tổng cục Thống kê, 06/01/2025"); None if none is cited.
 
         Paper has no tooltip, so print shows this after the figure; an illustrative figure already says
-        "minh hoạ" in the text, and repeating the indicator's name would double the page's length.
+        "minh họa" in the text, and repeating the indicator's name would double the page's length.
         """
         notes = [f"{src.publisher}, {format_date(src.date)}" for sid in dict.fromkeys(source_ids)
                  if (src := self.ds.sources.get(sid or "")) is not None]
@@ -159,7 +159,7 @@ class Macros(TableMacros):
 
     def _figure(self, shown: str, tooltip: str, anchor: str, illustrative: bool, extra_class: str = "",
                 sources: list[str | None] | None = None) -> str:
-        """A figure as the reader sees it: linked to its row, source in the tooltip, "minh hoạ" if so."""
+        """A figure as the reader sees it: linked to its row, source in the tooltip, "minh họa" if so."""
         classes = "hb-fig" + (" hb-fig--illustrative" if illustrative else "") + extra_class
         link = h.tag("a", h.text(shown), href=self._link(self.ds.handbook.indicators_page, anchor), title=tooltip)
         note = self._illustrative_mark() if illustrative else ""
@@ -168,7 +168,7 @@ class Macros(TableMacros):
 
     @staticmethod
     def _illustrative_mark() -> str:
-        """The compact visible mark of an illustrative figure; assistive technology reads "minh hoạ"."""
+        """The compact visible mark of an illustrative figure; assistive technology reads "minh họa"."""
         return h.tag("span", ILLUSTRATIVE_MARK, class_="hb-illus", role="img", aria_label=ILLUSTRATIVE,
                      title=ILLUSTRATIVE_NOTE)
 

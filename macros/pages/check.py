@@ -13,7 +13,7 @@ from ..core.model import Dataset
 from ..core.yamlsafe import read_capped
 from .api import illustrative_notice
 from .drafts import find_drafts
-from .lint import lint_figures, lint_status_words
+from .lint import lint_figures, lint_status_words, lint_tone_marks, prose_only
 from .pagelint import lint_page
 from .render import PageRenderer, PageSource, discover_pages, read_page
 from .words import PageWords, count_seen, count_words
@@ -123,7 +123,7 @@ def _check_page(page: PageSource, docs_dir: Path, drafts: set[str], budgets: dic
                 renderer: PageRenderer | None, key: str) -> PageResult:
     """Everything the check finds in one page: figure lint, links and markup, words, macro calls."""
     problems = (lint_figures(page.body, page.display, page.offset) + lint_status_words(page.body, page.display, page.offset)
-                + lint_page(page, docs_dir, drafts))
+                + lint_tone_marks(prose_only(page.body), page.display, page.offset) + lint_page(page, docs_dir, drafts))
     rendered = None
     seen = None
     if renderer is not None:
@@ -146,6 +146,9 @@ def _load_data(report: Report, data_dir: Path, root: Path, cache: CheckCache) ->
     """
     contents = {path: read_capped(path) for path in (discover(data_dir) if data_dir.is_dir() else [])}
     report.data_files = len(contents)
+    for path, raw in contents.items():  # one tone-mark style in the data's text too (names, lists, summaries)
+        if isinstance(raw, bytes):
+            report.problems.extend(lint_tone_marks(raw.decode("utf-8", "replace"), display_path(path, root)))
     key = cache.dataset_key(contents, data_dir) if cache.enabled else ""
     loaded = cache.get_dataset(key)
     if loaded is None:

@@ -107,3 +107,30 @@ def lint_status_words(body: str, display: str, offset: int = 0) -> list[Problem]
             problems.append(Problem(display, i + 1 + offset, f'"{match.group(1)}"', "a target's status typed in the prose",
                                     'let the data say it: {{ status("id") }}, or a list from {{ targets_list("at_risk") }}'))
     return problems
+
+
+# One tone-mark style across the handbook: the traditional placement Party and State documents use ("hóa", "họa",
+# "ủy", "khỏe"), never the newer one ("hoá", "hoạ", "uỷ") beside it. Only an open syllable differs: "hoạch",
+# "thoát" and "quý" are the same in both styles.
+_NEW_STYLE = {"oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oé": "óe", "oè": "òe", "oẻ": "ỏe",
+              "oẽ": "õe", "oẹ": "ọe", "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
+_NEW_STYLE.update({k[0].upper() + k[1]: v[0].upper() + v[1] for k, v in list(_NEW_STYLE.items())})
+_TONE = re.compile(r"(?<![qQ])(" + "|".join(_NEW_STYLE) + r")(?![^\W\d_])")
+
+
+def traditional_tones(text: str) -> str:
+    """``text`` with every newer-style tone mark moved to the traditional place ("minh hoạ" → "minh họa")."""
+    return _TONE.sub(lambda m: _NEW_STYLE[m.group(1)], text)
+
+
+def lint_tone_marks(text: str, display: str, offset: int = 0) -> list[Problem]:
+    """Each word spelt in the newer tone-mark style, with its spelling in the handbook's style."""
+    problems = []
+    for i, line in enumerate(text.split("\n")):
+        for match in _TONE.finditer(line):
+            start = max(line.rfind(" ", 0, match.start()) + 1, 0)
+            end = match.end()
+            word = line[start:end].strip("\"'“”(«")
+            problems.append(Problem(display, i + 1 + offset, f'"{word}"', "tone mark in the newer style",
+                                    f'write "{traditional_tones(word)}": the handbook places tone marks one way'))
+    return problems

@@ -13,8 +13,8 @@ from ..core.status import STATUS_LABELS, Assessment, Status
 from . import html as h
 from .calls import macro
 
-ILLUSTRATIVE = "minh hoạ"
-ILLUSTRATIVE_NOTE = "Số liệu minh hoạ, không phải số liệu chính thức"
+ILLUSTRATIVE = "minh họa"
+ILLUSTRATIVE_NOTE = "Số liệu minh họa, không phải số liệu chính thức"
 # Each illustrative figure carries this compact mark; the page says once what it means (illustrative_notice).
 ILLUSTRATIVE_MARK = "*"
 
@@ -173,7 +173,8 @@ class TableMacros:
         for src in self.ds.sources.values():
             body = h.text(f"{src.publisher}, «{src.title}», {format_date(src.date)}")
             if src.url:
-                body += ". " + h.tag("a", h.text(src.url), href=src.url, class_="hb-source-url", rel="noopener")
+                # Shown to be cited, not linked: the handbook is read on an intranet with no way out.
+                body += ". " + h.tag("span", h.text(src.url), class_="hb-source-url")
             entries.append(h.tag("li", body, id=f"src-{src.id}"))
         return h.tag("ol", "".join(entries), class_="hb-sources")
 

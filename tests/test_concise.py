@@ -19,6 +19,8 @@ from macros.pages.api import Macros, illustrative_notice
 from macros.pages.check import run_check
 from macros.pages.headings import number_headings, numbered_title, slugify
 from macros.pages.lint import lint_status_words, lint_tone_marks, traditional_tones
+from macros.pages.printpage import nest_part_headings
+from macros.pages.theme import banner_fields
 from macros.pages.words import count_seen
 
 from .conftest import ROOT, copy_project, run_macros
@@ -345,3 +347,22 @@ def test_no_english_chrome_and_no_link_off_the_intranet(built_site: Path):
         outside = re.findall(r'<a [^>]*href="(https?://[^"]*)"', html)
         assert not outside, (name, outside)
         assert "điểm %" not in html, name
+
+
+# -- print ----------------------------------------------------------------------------------------------
+def test_pages_of_a_part_nest_under_it_in_the_print_page():
+    html = ('<section class="print-page" id="index" heading-number="1"><h1>Giới thiệu</h1><h2>1. A</h2></section>'
+            '<section class="print-page md-section" id="section-3" heading-number="3"><h1>Phần thứ nhất</h1>'
+            '<section class="print-page" id="phan-1-kinh-te" heading-number="3.1"><h1>I. Kinh tế</h1><h2>1. B</h2>'
+            '<h3>a) C</h3></section></section>')
+    out = nest_part_headings(html)
+    assert "<h1>Giới thiệu</h1><h2>1. A</h2>" in out and "<h1>Phần thứ nhất</h1>" in out
+    assert "<h2>I. Kinh tế</h2><h3>1. B</h3><h4>a) C</h4>" in out
+
+
+def test_the_cover_header_follows_party_document_presentation(dataset):
+    fields = banner_fields(dataset.handbook)
+    assert fields["header_parent"] == "ĐẢNG BỘ TỈNH HẢI DƯƠNG" and fields["header_issuer"] == "BAN CHẤP HÀNH"
+    assert fields["header_place_date"] == "Hải Dương, ngày 15 tháng 01 năm 2025"
+    cover = (ROOT / "overrides" / "print-cover.html").read_text(encoding="utf-8")
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in cover and "<h1" not in cover  # the cover is not a bookmark

@@ -218,6 +218,8 @@ def _handbook(doc: YamlDoc) -> Handbook:
         indicators_page=d["pages"]["indicators"], documents_page=d["pages"]["documents"],
         method_page=d["pages"].get("method"), origin=_origin(doc, ()),
         short_title=d.get("short_title"), congress=d.get("congress"), reading_speed=d.get("reading_speed", 200),
+        header_parent=(d.get("header") or {}).get("parent"), header_issuer=(d.get("header") or {}).get("issuer"),
+        header_place=(d.get("header") or {}).get("place"),
     )
 
 

@@ -163,6 +163,10 @@ class Handbook:
     congress: str | None = None
     reading_speed: int = 200
     method_page: str | None = None
+    # The printed cover's Party document header: the issuing body, its superior, the place of issue.
+    header_parent: str | None = None
+    header_issuer: str | None = None
+    header_place: str | None = None
 
 
 @dataclass

@@ -93,6 +93,8 @@ HANDBOOK = _object({
     "version": {"type": "string", "minLength": 1, "maxLength": 40},
     "date": DATE,
     "reading_speed": {"type": "integer", "minimum": 50, "maximum": 1000},
+    # The Party document header of the printed cover: the issuing body (under its superior) and the place.
+    "header": _object({"parent": SHORT_TEXT, "issuer": SHORT_TEXT, "place": SHORT_TEXT}, ["issuer", "place"]),
     "budgets": _object({
         "total": {"type": "integer", "minimum": 1},
         "pages": {"type": "object", "propertyNames": {"pattern": r"^[^\s]+\.md$"},

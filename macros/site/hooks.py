@@ -22,7 +22,7 @@ if _PROJECT not in sys.path:
 from macros.pages.api import illustrative_notice  # noqa: E402
 from macros.pages.drafts import find_drafts, prune_nav, strip_html_comments  # noqa: E402
 from macros.pages.headings import number_headings, numbered_title, roman  # noqa: E402
-from macros.pages.printpage import prefix_section_ids  # noqa: E402
+from macros.pages.printpage import nest_part_headings, prefix_section_ids  # noqa: E402
 
 _drafts: set[str] = set()
 
@@ -134,6 +134,6 @@ def on_post_build(config: Any) -> None:
     path = Path(page.file.abs_dest_path) if page is not None else None
     if path is not None and path.is_file():
         html = path.read_text(encoding="utf-8")
-        fixed = strip_html_comments(prefix_section_ids(html))
+        fixed = nest_part_headings(strip_html_comments(prefix_section_ids(html)))
         if fixed != html:
             path.write_text(fixed, encoding="utf-8")

@@ -366,3 +366,18 @@ def test_the_cover_header_follows_party_document_presentation(dataset):
     assert fields["header_place_date"] == "Hải Dương, ngày 15 tháng 01 năm 2025"
     cover = (ROOT / "overrides" / "print-cover.html").read_text(encoding="utf-8")
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in cover and "<h1" not in cover  # the cover is not a bookmark
+
+
+def test_the_readme_indicator_example_loads_with_its_target_kind(tmp_path):
+    from .helpers import write_project
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(kind: indicators\n.*?)```", readme, re.S).group(1)
+    example = re.sub(r"(?m)^    compare: .*\n", "", example)  # names a series of the example handbook
+    project = write_project(tmp_path / "p", {"data/indicators.yaml": example.replace("grdp-growth", "growth")})
+    ds, _ = load_dataset(project / "data", project)
+    target = ds.indicators["growth"].target
+    assert target.kind == "average" and target.base_year == 2020
+    # Two years of the five (2021, 2024) are too few to judge a term average: not assessable, never a guess.
+    a = assess(ds.indicators["growth"], 0.95, 3)
+    assert a.status is Status.NOT_ASSESSABLE and a.kind == "average" and "2 giá trị" in a.reason

@@ -78,8 +78,10 @@ class TableMacros:
         for ind in self.ds.indicators.values():
             if ind.target is None or (a := self.assessment(ind)).status not in wanted:
                 continue
-            rows.append(({}, [self._badge(a, f"tgt-{ind.id}"), self._name_cell(ind), self._target_text(ind),
-                              self._dated(ind, a.latest_value, a.latest_year)]))
+            rows.append((wanted.index(a.status), ({}, [self._badge(a, f"tgt-{ind.id}"), self._name_cell(ind),
+                                                        self._target_text(ind),
+                                                        self._dated(ind, a.latest_value, a.latest_year)])))
+        rows = [row for _, row in sorted(rows, key=lambda r: r[0])]  # in the order the statuses were named
         if not rows:
             return h.tag("p", "Không có chỉ tiêu nào ở tình trạng " + ", ".join(
                 f"“{STATUS_LABELS[s]}”" for s in wanted) + ".", class_="hb-targets-none")

@@ -12,7 +12,9 @@ from .conftest import copy_project, mkdocs_build
 
 pytestmark = pytest.mark.build
 
-FIGURE_LINK = re.compile(r'<a href="[^"]*#ind-grdp-growth"[^>]*>([^<]+)</a>')
+# A figure is a button showing the value; its source popover links to the indicator's row.
+FIGURE_LINK = re.compile(r'<button [^>]*class="hb-fig__value"[^>]*>([^<]+)</button>(?:<span class="hb-illus"[^>]*>'
+                         r'(?:\*|&#42;)</span>)?<span [^>]*popover[^>]*>[^<]*<a href="[^"]*#ind-grdp-growth"')
 
 
 def pages(site: Path) -> dict[str, str]:

@@ -188,36 +188,45 @@ def test_the_notice_is_said_once_and_the_mark_stays_on_every_figure(dataset):
 
 # -- the built handbook ---------------------------------------------------------------------------------
 class _Article(HTMLParser):
-    """The text a reader sees in a built page's article: no drawings, scripts, permalinks."""
+    """The text a reader sees in a built page's article: no drawings, scripts, permalinks or closed popovers."""
 
     def __init__(self) -> None:
         super().__init__()
         self.depth = 0
-        self.skip = 0
+        self.skip_tag: str | None = None
+        self.skip_depth = 0
         self.text: list[str] = []
         self.headings: list[tuple[str, str, str]] = []  # tag, id, text
         self._heading: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if self.skip_tag:
+            self.skip_depth += tag == self.skip_tag
+            return
         if tag == "article":
             self.depth += 1
-        if self.depth and (tag in ("svg", "script", "style") or "headerlink" in (a.get("class") or "")):
-            self.skip += 1
-        if self.depth and tag in ("h1", "h2", "h3"):
+        hidden = tag in ("svg", "script", "style") or "headerlink" in (a.get("class") or "") or "popover" in a
+        if self.depth and hidden:
+            self.skip_tag, self.skip_depth = tag, 1
+        elif self.depth and tag in ("h1", "h2", "h3"):
             self._heading = [tag, a.get("id") or "", ""]
 
     def handle_endtag(self, tag):
+        if self.skip_tag:
+            if tag == self.skip_tag:
+                self.skip_depth -= 1
+                if not self.skip_depth:
+                    self.skip_tag = None
+            return
         if tag == "article":
             self.depth -= 1
-        if self.skip and tag in ("svg", "script", "style", "a"):
-            self.skip -= 1
         if self._heading and tag == self._heading[0]:
             self.headings.append(tuple(self._heading))
             self._heading = None
 
     def handle_data(self, data):
-        if self.depth and not self.skip:
+        if self.depth and not self.skip_tag:
             self.text.append(data)
             if self._heading:
                 self._heading[2] += data
@@ -344,6 +353,9 @@ def test_no_english_chrome_and_no_link_off_the_intranet(built_site: Path):
         html = path.read_text(encoding="utf-8")
         for english in ("Made with", "Material for MkDocs", "Permanent link", "Skip to content", "Back to top"):
             assert english not in html, (name, english)
+        # Each illustrative mark is the mark alone: a bare "*" would pair with the next into italics.
+        marks = set(re.findall(r'class="hb-illus"[^>]*>(.*?)</span>', html))
+        assert marks <= {"*", "&#42;"}, (name, marks)
         outside = re.findall(r'<a [^>]*href="(https?://[^"]*)"', html)
         assert not outside, (name, outside)
         assert "điểm %" not in html, name

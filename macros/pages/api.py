@@ -46,7 +46,7 @@ def illustrative_notice(text: str) -> str:
     if _MARK_CLASS not in text:
         return text
     notice = (f'<p class="hb-illus-notice" role="note"><span class="hb-illus-notice__mark" aria-hidden="true">'
-              f'{ILLUSTRATIVE_MARK}</span> Số có dấu {ILLUSTRATIVE_MARK} là số liệu {ILLUSTRATIVE}, '
+              f'{h.text(ILLUSTRATIVE_MARK)}</span> Số có dấu {h.text(ILLUSTRATIVE_MARK)} là số liệu {ILLUSTRATIVE}, '
               "chưa phải số liệu thống kê chính thức.</p>")
     lines = text.split("\n")
     at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
@@ -92,6 +92,7 @@ class Macros(TableMacros):
         self.use_directory_urls = use_directory_urls
         self._call: tuple[str, tuple, dict] = ("", (), {})
         self._assessments: dict[str, Assessment] = {}
+        self._figures = 0  # numbers each figure's source popover, unique on the page
 
     # -- lookup helpers -------------------------------------------------------------------------
     def _fail(self, message: str, hint: str = "") -> MacroError:
@@ -159,17 +160,28 @@ class Macros(TableMacros):
 
     def _figure(self, shown: str, tooltip: str, anchor: str, illustrative: bool, extra_class: str = "",
                 sources: list[str | None] | None = None) -> str:
-        """A figure as the reader sees it: linked to its row, source in the tooltip, "minh họa" if so."""
+        """A figure as the reader sees it: tapping it (or Enter) opens its source and period in place, with a
+        link to its row; phones have no hover, and a jump to a table row 16,000 px away loses the reader.
+
+        A native popover (no script: the intranet's CSP allows none inline); paper prints the source instead.
+        """
+        self._figures += 1
+        pop_id = f"hb-src-{self._figures}"
         classes = "hb-fig" + (" hb-fig--illustrative" if illustrative else "") + extra_class
-        link = h.tag("a", h.text(shown), href=self._link(self.ds.handbook.indicators_page, anchor), title=tooltip)
+        value = h.tag("button", h.text(shown), type="button", class_="hb-fig__value", popovertarget=pop_id,
+                      title=tooltip)
+        row = h.tag("a", "Xem số liệu theo năm", href=self._link(self.ds.handbook.indicators_page, anchor))
+        pop = h.tag("span", h.text(tooltip) + " " + row, id=pop_id, popover="", class_="hb-src", role="note",
+                    data_search_exclude="")
         note = self._illustrative_mark() if illustrative else ""
-        return h.tag("span", link + note, class_=classes, data_source=tooltip,
+        return h.tag("span", value + note + pop, class_=classes, data_source=tooltip,
                      data_print_note=self.print_note(sources or []))
 
     @staticmethod
     def _illustrative_mark() -> str:
         """The compact visible mark of an illustrative figure; assistive technology reads "minh họa"."""
-        return h.tag("span", ILLUSTRATIVE_MARK, class_="hb-illus", role="img", aria_label=ILLUSTRATIVE,
+        # Escaped: a bare "*" would pair with the next one in the paragraph and turn the text between into italics.
+        return h.tag("span", h.text(ILLUSTRATIVE_MARK), class_="hb-illus", role="img", aria_label=ILLUSTRATIVE,
                      title=ILLUSTRATIVE_NOTE)
 
     # -- figures --------------------------------------------------------------------------------

@@ -21,7 +21,9 @@ _SKIP = [re.compile(p, re.DOTALL | re.MULTILINE) for p in (
     r"<[^>\n]+>", r"\]\([^)\n]*\)", r"^\s*\[(?!\^)[^\]]+\]:\s*\S+.*$", r"\{:?[^}\n]*\}", r"^[?!]{3}\+?\s*\S+",
 )]
 _WORD = re.compile(r"[^\W_][\w'’\-.,/]*")
-_HIDDEN = re.compile(r"<(svg|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+# Drawings, scripts, and a figure's source popover (shown only when the reader taps the figure).
+_HIDDEN = re.compile(r"<(svg|script|style)\b.*?</\1>|<span [^>]*\bpopover=\"\"[^>]*>.*?</span>(?=</span>)",
+                     re.DOTALL | re.IGNORECASE)
 
 
 def count_words(body: str) -> int:

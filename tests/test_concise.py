@@ -163,6 +163,7 @@ def test_words_seen_count_generated_tables_not_drawings_or_tooltips():
     page = ('# T\n\nHai chữ.\n\n<div><table><tr><td title="không đếm">một hai ba</td></tr></table></div>\n'
             '<svg><title>không đếm</title><text>2020</text></svg>\n')
     assert count_seen(page) == 6  # T, Hai chữ, một hai ba
+    assert count_seen("Số 10,2%<span>&#42;</span> và &lt;b&gt;") == 4  # an escaped mark is not the word "42"
 
 
 def test_an_appendix_is_counted_apart_and_outside_the_budget(tmp_path):

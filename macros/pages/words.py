@@ -9,6 +9,7 @@ banner are outside the page. :func:`count_words` counts a page's source, a macro
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -34,9 +35,18 @@ def count_words(body: str) -> int:
     return len(_WORD.findall(text)) + text.count("▪")
 
 
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+
+
+def _entity(match: re.Match) -> str:
+    """An escaped character as the reader sees it ("&#42;" is "*", not the word "42"); never a tag's bracket."""
+    char = html.unescape(match.group(0))
+    return " " if char in "<>" else char
+
+
 def count_seen(rendered: str) -> int:
     """Words a reader sees on a rendered page (Markdown with the macros' HTML in it)."""
-    return count_words(_HIDDEN.sub(" ", rendered))
+    return count_words(_ENTITY.sub(_entity, _HIDDEN.sub(" ", rendered)))
 
 
 @dataclass(frozen=True)

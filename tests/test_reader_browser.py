@@ -356,17 +356,21 @@ def test_every_page_is_vietnamese_and_shows_the_draft_banner(chromium: Any, site
     context.close()
 
 
-def test_no_page_scrolls_sideways_on_a_phone(chromium: Any, site_url: str, pages: list[str]) -> None:
+def test_no_page_scrolls_sideways_on_a_phone(chromium: Any, site_url: str, pages: list[str],
+                                            metrics: dict[str, Any]) -> None:
     context = new_context(chromium, site_url, viewport=PHONE)
     page = context.new_page()
     wide = []
+    screens = {}
     for path in pages:
         page.goto(site_url + path, wait_until="load")
         sizes = page.evaluate("({scroll: document.documentElement.scrollWidth, "
-                              "client: document.documentElement.clientWidth})")
+                              "client: document.documentElement.clientWidth, height: document.documentElement.scrollHeight})")
         if sizes["scroll"] > sizes["client"]:
             wide.append((path or "/", sizes))
+        screens[path or "/"] = round(sizes["height"] / PHONE["height"], 1)
     context.close()
+    metrics["phone_screens"] = screens  # how long each page is on a 360×740 phone, in screens
     assert not wide, wide
 
 

@@ -100,14 +100,19 @@ def cmd_status(args: argparse.Namespace) -> int:
 
         rate_unit = "%" if a.trend == "compound" else ("điểm %" if ind.unit == "%" else ind.unit)
         scale = 100 if a.trend == "compound" else 1
+        if t.kind != "level":  # a term target: the known years' average (or total), and the projection
+            achieved, needed = f"{t.kind} {show(a.period_known)}", f"projected {show(a.period_projected)}"
+            period = f"{t.base_year + 1}–{t.year}" if t.base_year is not None else str(t.year)
+        else:
+            achieved = show(a.achieved_rate * scale if a.achieved_rate is not None else None, rate_unit, 2)
+            needed = show(a.needed_rate * scale if a.needed_rate is not None else None, rate_unit, 2)
+            period = str(t.year)
         rows.append((
             ind.id,
             f"{show(a.base_value)} ({a.base_year})" if a.base_value is not None else "—",
             f"{show(a.latest_value)} ({a.latest_year})" if a.latest_value is not None else "—",
-            f"{'≥' if t.direction == 'at_least' else '≤'} {show(t.value)} ({t.year})",
-            a.status.label,
-            show(a.achieved_rate * scale if a.achieved_rate is not None else None, rate_unit, 2),
-            show(a.needed_rate * scale if a.needed_rate is not None else None, rate_unit, 2),
+            f"{'≥' if t.direction == 'at_least' else '≤'} {show(t.value)} ({period})",
+            a.status.label, achieved, needed,
             format_ratio(a.ratio) if a.ratio is not None else "—",
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]

@@ -394,3 +394,17 @@ def test_the_readme_indicator_example_loads_with_its_target_kind(tmp_path):
     # Two years of the five (2021, 2024) are too few to judge a term average: not assessable, never a guess.
     a = assess(ds.indicators["growth"], 0.95, 3)
     assert a.status is Status.NOT_ASSESSABLE and a.kind == "average" and "2 giá trị" in a.reason
+
+
+def test_every_anchor_keeps_d_and_mkdocs_yml_stays_plain_yaml(tmp_path):
+    """toc's slug function comes from the handbook's hooks file, so mkdocs.yml needs no !!python tag (code)."""
+    from .conftest import mkdocs_build
+
+    assert "!!python" not in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    project = copy_project(tmp_path / "p")
+    page = project / "docs" / "phan-1" / "bao-yagi.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n#### Điều đáng nhớ về đê điều\n\nĐê điều.\n", encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "phan-1" / "bao-yagi" / "index.html").read_text(encoding="utf-8")
+    assert 'id="dieu-dang-nho-ve-de-dieu"' in html  # a level-4 heading, not numbered: toc's own slug

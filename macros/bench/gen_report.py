@@ -144,21 +144,8 @@ def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     return default
 
 
-class PythonName(str):
-    """A ``!!python/name:module.function`` value of mkdocs.yml (toc's slugify), kept as its name, never imported
-    here: the variant written back carries the same tag, and MkDocs resolves it when it builds."""
-
-
-class _MkDocsYamlDumper(yaml.SafeDumper):
-    """Writes :class:`PythonName` back as the tag it was read from."""
-
-
-_PYTHON_NAME = "tag:yaml.org,2002:python/name:"
 _MkDocsYamlLoader.add_constructor("!ENV", _env_tag)
 _MkDocsYamlLoader.add_constructor("!relative", lambda loader, node: loader.construct_scalar(node))
-_MkDocsYamlLoader.add_multi_constructor(_PYTHON_NAME, lambda loader, suffix, node: PythonName(suffix))
-_MkDocsYamlDumper.add_representer(PythonName, lambda dumper, value: dumper.represent_scalar(
-    _PYTHON_NAME + str(value), ""))
 
 
 def load_mkdocs_yml(text: str) -> dict[str, Any]:
@@ -166,14 +153,9 @@ def load_mkdocs_yml(text: str) -> dict[str, Any]:
     return yaml.load(text, Loader=_MkDocsYamlLoader)  # noqa: S506 — a SafeLoader subclass
 
 
-def dump_mkdocs_yml(data: Any) -> str:
-    """YAML text of ``data``, with mkdocs.yml's python names written back as tags."""
-    return yaml.dump(data, Dumper=_MkDocsYamlDumper, allow_unicode=True, sort_keys=False, width=200)
-
-
 def _dump(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump_mkdocs_yml(data), encoding="utf-8")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
 
 
 def _section(rng: random.Random, title: str, topic: str, inds: list[dict], docs: list[str], list_id: str | None,

@@ -8,7 +8,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .gen_report import dump_mkdocs_yml, load_mkdocs_yml
+import yaml
+
+from .gen_report import load_mkdocs_yml
 
 
 # -- projects: full and plain -----------------------------------------------------------------------
@@ -33,9 +35,6 @@ def plain_config(config_text: str, handbook_fields: dict[str, str] | None = None
         config["plugins"] = _without(config.get("plugins") or [], "macros")
         config.pop("watch", None)  # data/ is not copied: nothing of it is read by a plain build
         config.pop("hooks", None)  # the handbook's own hook (drafts, editor notes) is part of the pipeline measured
-        for ext in config.get("markdown_extensions") or []:
-            if isinstance(ext, dict) and isinstance(ext.get("toc"), dict):
-                ext["toc"].pop("slugify", None)  # the handbook's anchors (macros.pages.headings): ours, not plain
     return _rewrite(config_text, edit)
 
 
@@ -43,7 +42,7 @@ def _rewrite(config_text: str, edit: Callable[[dict], None]) -> str:
     """``mkdocs.yml`` text, read as MkDocs reads it (its tags resolved), changed by ``edit``, written back."""
     config = load_mkdocs_yml(config_text)
     edit(config)
-    return dump_mkdocs_yml(config)
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=200)
 
 
 def derive(src: Path, dest: Path, rewrite: Callable[[str], str]) -> Path:

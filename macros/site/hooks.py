@@ -21,7 +21,7 @@ if _PROJECT not in sys.path:
 
 from macros.pages.api import illustrative_notice  # noqa: E402
 from macros.pages.drafts import find_drafts, prune_nav, strip_html_comments  # noqa: E402
-from macros.pages.headings import number_headings, numbered_title, roman  # noqa: E402
+from macros.pages.headings import number_headings, numbered_title, roman, slugify  # noqa: E402
 from macros.pages.printpage import nest_part_headings, prefix_section_ids  # noqa: E402
 
 _drafts: set[str] = set()
@@ -75,7 +75,10 @@ _speed_up_print_site()
 
 
 def on_config(config: Any) -> Any:
-    """Find the drafts before the navigation is built, and take them out of ``nav``."""
+    """Find the drafts before the navigation is built, and take them out of ``nav``; give ``toc`` the handbook's
+    slug function (anchors keep "đ" as "d"), so mkdocs.yml stays plain YAML with no ``!!python`` tag."""
+    if "toc" in config["markdown_extensions"]:
+        config["mdx_configs"].setdefault("toc", {}).setdefault("slugify", slugify)
     root = Path(config["config_file_path"]).resolve().parent
     drafts, problems = find_drafts(Path(config["docs_dir"]), root)
     errors = [p for p in problems if p.is_error]

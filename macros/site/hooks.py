@@ -19,12 +19,15 @@ _PROJECT = str(Path(__file__).resolve().parents[2])
 if _PROJECT not in sys.path:
     sys.path.insert(0, _PROJECT)
 
-from macros.pages.api import illustrative_notice  # noqa: E402
 from macros.pages.drafts import find_drafts, prune_nav, strip_html_comments  # noqa: E402
-from macros.pages.headings import number_headings, numbered_title, roman, slugify  # noqa: E402
-from macros.pages.printpage import nest_part_headings, prefix_section_ids  # noqa: E402
+from macros.pages.printpage import prefix_section_ids  # noqa: E402
 
 _drafts: set[str] = set()
+
+# Numbered headings and their anchors, the page's one illustrative notice, the print page's nested bookmarks.
+from macros.pages.api import illustrative_notice  # noqa: E402
+from macros.pages.headings import number_headings, numbered_title, roman, slugify  # noqa: E402
+from macros.pages.printpage import nest_part_headings  # noqa: E402
 
 # mkdocs-print-site-plugin rewrites each link of a page with ``page_html.replace(link, new)`` over the
 # whole page, once per link: quadratic in the page. A page with 10,000 table rows (a large report's
@@ -75,10 +78,7 @@ _speed_up_print_site()
 
 
 def on_config(config: Any) -> Any:
-    """Find the drafts before the navigation is built, and take them out of ``nav``; give ``toc`` the handbook's
-    slug function (anchors keep "đ" as "d"), so mkdocs.yml stays plain YAML with no ``!!python`` tag."""
-    if "toc" in config["markdown_extensions"]:
-        config["mdx_configs"].setdefault("toc", {}).setdefault("slugify", slugify)
+    """Find the drafts before the navigation is built, and take them out of ``nav``."""
     root = Path(config["config_file_path"]).resolve().parent
     drafts, problems = find_drafts(Path(config["docs_dir"]), root)
     errors = [p for p in problems if p.is_error]
@@ -109,7 +109,11 @@ def _page_number(page: Any) -> str | None:
 
 
 def on_nav(nav: Any, config: Any, files: Files) -> Any:
-    """Number the pages of each section in the nav, so the contents, the print page and bookmarks carry it."""
+    """Number the pages of each section in the nav, so the contents, the print page and bookmarks carry it; and,
+    before any page is rendered, give ``toc`` the handbook's slug function (anchors keep "đ" as "d"), so
+    mkdocs.yml stays plain YAML with no ``!!python`` tag."""
+    if "toc" in config["markdown_extensions"]:
+        config["mdx_configs"].setdefault("toc", {}).setdefault("slugify", slugify)
     for page in nav.pages:
         if page.title:
             page.title = numbered_title(page.title, _page_number(page))

@@ -203,5 +203,5 @@ class TableMacros:
         }
         rows = [({}, [self._badge(Assessment(s, rules[s])), h.text(rules[s])]) for s in Status]
         return h.table(["Tình trạng", "Điều kiện"], rows, caption="Quy tắc xác định tình trạng",
-                       class_="hb-table hb-method")
+                       class_="hb-table hb-method hb-stack")
 

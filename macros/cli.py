@@ -49,23 +49,30 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    """Words readers see per page (rendered: tables, cards and notes too) against budgets; appendices apart."""
+    from .pages.words import print_page_words
+
     report = _checked(args)
     ds = report.dataset
     speed = ds.handbook.reading_speed if ds else 200
     width = max([len(p.src) for p in report.pages] + [10])
     print(f"{'page':<{width}}  {'words':>6}  {'budget':>6}  {'used':>5}  title")
-    for p in report.pages:
+    for p in sorted(report.pages, key=lambda p: p.appendix):
         budget = f"{p.budget:>6}" if p.budget else "     —"
         used = f"{p.words / p.budget:>5.0%}" if p.budget else "    —"
-        flag = "  OVER" if p.over else ""
+        flag = "  OVER" if p.over else ("  (appendix: outside the budget)" if p.appendix else "")
         print(f"{p.src:<{width}}  {p.words:>6}  {budget}  {used}  {p.title}{flag}")
     total_budget = ds.handbook.budgets_total if ds else 0
     print(f"{'total':<{width}}  {report.total_words:>6}  {total_budget:>6}  "
           f"{(report.total_words / total_budget if total_budget else 0):>5.0%}")
+    printed = print_page_words(report.pages, [p.body for p in report.page_sources], ds.handbook if ds else None)
+    print(f"{'appendices':<{width}}  {report.appendix_words:>6}")
+    print(f"{'print page':<{width}}  {printed:>6}  (every page, appendices, the cover and the contents)")
     minutes = reading_minutes(report.total_words, speed)
     over = sum(1 for p in report.pages if p.over)
-    return _finish(report, f"stats: {report.total_words} words in {len(report.pages)} pages, budget {total_budget}, "
-                           f"{over} over budget, reading time ≈ {minutes:.0f} min at {speed} words/min")
+    return _finish(report, f"stats: {report.total_words} words seen in {len(report.pages)} pages, budget {total_budget}, "
+                           f"{over} over budget, reading time ≈ {minutes:.0f} min at {speed} words/min; "
+                           f"appendices {report.appendix_words}, print page {printed}")
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -94,14 +101,19 @@ def cmd_status(args: argparse.Namespace) -> int:
 
         rate_unit = "%" if a.trend == "compound" else ("điểm %" if ind.unit == "%" else ind.unit)
         scale = 100 if a.trend == "compound" else 1
+        if t.kind != "level":  # a term target: the known years' average (or total), and the projection
+            achieved, needed = f"{t.kind} {show(a.period_known)}", f"projected {show(a.period_projected)}"
+            period = f"{t.base_year + 1}–{t.year}" if t.base_year is not None else str(t.year)
+        else:
+            achieved = show(a.achieved_rate * scale if a.achieved_rate is not None else None, rate_unit, 2)
+            needed = show(a.needed_rate * scale if a.needed_rate is not None else None, rate_unit, 2)
+            period = str(t.year)
         rows.append((
             ind.id,
             f"{show(a.base_value)} ({a.base_year})" if a.base_value is not None else "—",
             f"{show(a.latest_value)} ({a.latest_year})" if a.latest_value is not None else "—",
-            f"{'≥' if t.direction == 'at_least' else '≤'} {show(t.value)} ({t.year})",
-            a.status.label,
-            show(a.achieved_rate * scale if a.achieved_rate is not None else None, rate_unit, 2),
-            show(a.needed_rate * scale if a.needed_rate is not None else None, rate_unit, 2),
+            f"{'≥' if t.direction == 'at_least' else '≤'} {show(t.value)} ({period})",
+            a.status.label, achieved, needed,
             format_ratio(a.ratio) if a.ratio is not None else "—",
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]

@@ -86,7 +86,7 @@ def test_ids_follow_toc_slugs_explicit_ids_and_duplicates():
     body = "# Kinh tế\n\n## Đánh giá chung\n\ntext\n\n```\n## not a heading\n```\n\n## Đánh giá chung\n\n### Mục {: #muc-a }\n"
     sections = page_sections("a.md", body)
     assert [(s.anchor, s.level, s.line, s.end) for s in sections] == [
-        ("kinh-te", 1, 1, 14), ("anh-gia-chung", 2, 3, 10), ("anh-gia-chung_1", 2, 11, 14), ("muc-a", 3, 13, 14)]
+        ("kinh-te", 1, 1, 14), ("danh-gia-chung", 2, 3, 10), ("danh-gia-chung_1", 2, 11, 14), ("muc-a", 3, 13, 14)]
 
 
 def test_a_reference_resolves_by_anchor_page_and_anchor_or_page():

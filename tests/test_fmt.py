@@ -19,11 +19,11 @@ from macros.core.model import PartialDate
     (2.675, 2, "2,68"),  # binary 2.67499999… still rounds as written
     (1234567, 0, "1.234.567"),
     (-0.04, 1, "0,0"),
-    (-3.25, 1, "-3,3"),
+    (-3.25, 1, "−3,3"),
     (0.5, 0, "1"),
     (10.25 - 6.4, 1, "3,9"),  # 3.8499999999999996: cut to 9 decimals first, then 3,85 rounds up
     (0.1 + 0.2, 17, "0,30000000000000000"),  # the noise is cut, not shown
-    (-1234567.891, 2, "-1.234.567,89"),
+    (-1234567.891, 2, "−1.234.567,89"),
 ])
 def test_numbers(value, decimals, expected):
     assert format_number(value, decimals) == expected
@@ -80,7 +80,7 @@ def test_babel_path_for_what_the_fast_path_leaves(value):
             with pytest.raises(type(error)):
                 format_number(value, decimals)
         else:
-            assert format_number(value, decimals) == expected
+            assert format_number(value, decimals) == expected.replace("-", "\u2212", 1)  # the minus sign, as everywhere
 
 
 def test_fast_path_only_for_plain_decimals():
@@ -93,7 +93,7 @@ def test_units_and_ranges():
     assert format_value(10.2, "%", 1) == "10,2%"
     assert format_value(1234.5, "tỷ đồng", 1) == f"1.234,5{NBSP}tỷ đồng"
     assert format_value((1.5, 1.7), "lần", 1) == f"1,5–1,7{NBSP}lần"
-    assert format_value(2.1, "điểm %", 1, signed=True) == f"+2,1{NBSP}điểm %"
+    assert format_value(2.1, "điểm %", 1, signed=True) == f"+2,1{NBSP}điểm phần trăm"  # written out, never "điểm %"
     assert format_value(9, "người", 0, with_unit=False) == "9"
 
 

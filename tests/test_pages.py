@@ -25,10 +25,13 @@ def render(tmp_path: Path, body: str, offset: int = 0, src: str = "phan/a.md", i
 def test_figure_has_value_source_period_link_and_illustrative_mark(tmp_path):
     text, problems = render(tmp_path, '{{ fig("growth") }} và {{ fig("national", 2024) }}')
     assert problems == []
-    assert ">10,3%</a>" in text  # 10.25 rounded half-up
+    assert ">10,3%</button>" in text  # 10.25 rounded half-up
+    # Tapping the figure opens its source and period in place (a popover), which links to the row.
+    assert 'popovertarget="hb-src-1"' in text and 'id="hb-src-1" popover=""' in text
     assert 'href="../../#ind-growth"' in text
-    assert 'title="Tăng trưởng, năm 2024 — Số liệu minh hoạ, không phải số liệu chính thức"' in text
-    assert '<span class="hb-illus">minh hoạ</span>' in text
+    assert 'title="Tăng trưởng, năm 2024 — Số liệu minh họa, không phải số liệu chính thức"' in text
+    # A compact mark per figure, read out as "minh họa"; the page explains it once (illustrative_notice).
+    assert '<span class="hb-illus" role="img" aria-label="minh họa"' in text and text.count("minh họa<") == 0
     national = text.split(" và ")[1]
     assert "6,4%" in national and "Nguồn: Báo Thử, «Bài thử», 12/2024" in national and "hb-illus" not in national
 
@@ -38,17 +41,17 @@ def test_computed_figures(tmp_path):
                                       '{{ change("growth", 2020, 2024) }}|{{ share("national", "growth") }}')
     assert problems == []
     parts = text.split("|")
-    assert ">1,6\u00a0lần</a>" in parts[0]  # 10.25 / 6.4 = 1.60
-    assert ">+3,9\u00a0điểm %</a>" in parts[1]  # 10.25 - 6.4 = 3.85 → 3,9 half-up
-    assert ">+7,8\u00a0điểm %</a>" in parts[2]  # 10.25 - 2.5 = 7.75 → 7,8
-    assert ">62,4%</a>" in parts[3]
+    assert ">1,6\u00a0lần</button>" in parts[0]  # 10.25 / 6.4 = 1.60
+    assert ">+3,9\u00a0điểm phần trăm</button>" in parts[1]  # 10.25 - 6.4 = 3.85 → 3,9 half-up
+    assert ">+7,8\u00a0điểm phần trăm</button>" in parts[2]  # 10.25 - 2.5 = 7.75 → 7,8
+    assert ">62,4%</button>" in parts[3]
     assert "hb-illus" in parts[0]  # one illustrative input makes the result illustrative
 
 
 def test_ratio_defaults_to_the_comparison_series(tmp_path):
     with_compare = INDICATORS.replace("      trend: linear\n", "      trend: linear\n    compare: national\n")
     text, problems = render(tmp_path, '{{ ratio("growth") }}|{{ diff("national") }}', indicators=with_compare)
-    assert ">1,6\u00a0lần</a>" in text.split("|")[0]
+    assert ">1,6\u00a0lần</button>" in text.split("|")[0]
     assert [str(p) for p in problems] == ['docs/phan/a.md:1: diff("national"): "national" has no comparison series '
                                           '— name the second indicator, or add `compare:` to "national"']
 

@@ -26,11 +26,11 @@ SPECIAL_PAGES = ("index.md", "chi-tieu.md", "van-ban.md", "phuong-phap.md", "vie
 
 AREAS = [
     ("kinh-te", "Kinh tế", "tăng trưởng kinh tế, thu hút đầu tư và phát triển doanh nghiệp"),
-    ("nong-nghiep", "Nông nghiệp, nông thôn", "sản xuất nông nghiệp hàng hoá và xây dựng nông thôn mới"),
+    ("nong-nghiep", "Nông nghiệp, nông thôn", "sản xuất nông nghiệp hàng hóa và xây dựng nông thôn mới"),
     ("cong-nghiep", "Công nghiệp, xây dựng", "phát triển các khu, cụm công nghiệp và công nghiệp hỗ trợ"),
     ("dich-vu", "Thương mại, dịch vụ", "thương mại, du lịch, logistics và dịch vụ tài chính"),
     ("giao-duc", "Giáo dục, đào tạo", "đổi mới căn bản, toàn diện giáo dục và đào tạo nguồn nhân lực"),
-    ("y-te", "Y tế, dân số", "chăm sóc sức khoẻ nhân dân và nâng cao chất lượng dân số"),
+    ("y-te", "Y tế, dân số", "chăm sóc sức khỏe nhân dân và nâng cao chất lượng dân số"),
     ("lao-dong", "Lao động, việc làm", "giải quyết việc làm, giảm nghèo bền vững và an sinh xã hội"),
     ("moi-truong", "Tài nguyên, môi trường", "quản lý đất đai, bảo vệ môi trường và ứng phó biến đổi khí hậu"),
     ("chuyen-doi-so", "Chuyển đổi số", "chính quyền số, kinh tế số và xã hội số"),
@@ -50,7 +50,7 @@ SUBJECTS = {
     "kinh-te": ["tổng sản phẩm trên địa bàn", "khu vực kinh tế tư nhân", "doanh nghiệp thành lập mới"],
     "nong-nghiep": ["nông nghiệp ứng dụng công nghệ cao", "xã đạt chuẩn nông thôn mới nâng cao", "vùng vải thiều"],
     "cong-nghiep": ["công nghiệp chế biến, chế tạo", "cụm công nghiệp", "công nghiệp hỗ trợ"],
-    "dich-vu": ["bán lẻ hàng hoá", "du lịch", "dịch vụ logistics"],
+    "dich-vu": ["bán lẻ hàng hóa", "du lịch", "dịch vụ logistics"],
     "giao-duc": ["trường đạt chuẩn quốc gia", "lao động qua đào tạo", "học sinh trung học phổ thông"],
     "y-te": ["người dân có thẻ bảo hiểm y tế", "trạm y tế xã đạt chuẩn", "giường bệnh"],
     "lao-dong": ["lao động có việc làm mới", "hộ nghèo đa chiều", "người tham gia bảo hiểm xã hội"],
@@ -60,15 +60,15 @@ SUBJECTS = {
 }
 OPENINGS = [
     "Trong nhiệm kỳ, Đảng bộ tỉnh đã lãnh đạo, chỉ đạo thực hiện đồng bộ các giải pháp về {topic}.",
-    "Bám sát Nghị quyết Đại hội, các cấp uỷ, chính quyền đã tập trung tháo gỡ khó khăn, vướng mắc trong {topic}.",
+    "Bám sát Nghị quyết Đại hội, các cấp ủy, chính quyền đã tập trung tháo gỡ khó khăn, vướng mắc trong {topic}.",
     "Công tác {topic} có chuyển biến rõ nét, đóng góp quan trọng vào kết quả chung của tỉnh.",
-    "Việc triển khai các chủ trương về {topic} được cụ thể hoá bằng nhiều chương trình, đề án, kế hoạch.",
+    "Việc triển khai các chủ trương về {topic} được cụ thể hóa bằng nhiều chương trình, đề án, kế hoạch.",
 ]
 FIGURE_SENTENCES = [
-    "{name} năm {year} đạt {fig}, so với năm gốc {change}.",
+    "{name} năm {year} đạt {fig}, so với năm cơ sở {change}.",
     "Đến năm {year}, {lname} đạt {fig}; mục tiêu của nhiệm kỳ là {target} {status}.",
     "{name} đạt {fig} vào năm {year}, phấn đấu đạt {target} {status}.",
-    "Kết quả {lname} đạt {fig}, thay đổi {change} so với năm gốc.",
+    "Kết quả {lname} đạt {fig}, thay đổi {change} so với năm cơ sở.",
 ]
 CLOSINGS = [
     "Tuy vậy, một số nhiệm vụ còn chậm, chưa đáp ứng yêu cầu; nguồn lực đầu tư còn phân tán.",
@@ -79,9 +79,9 @@ CLOSINGS = [
 TASKS = ["Hoàn thiện thể chế, chính sách", "Phát triển hạ tầng giao thông kết nối vùng", "Đào tạo nguồn nhân lực",
          "Đẩy mạnh chuyển đổi số", "Cải thiện môi trường đầu tư", "Nâng cao chất lượng đội ngũ cán bộ"]
 HEADINGS = ["Kết quả đạt được", "Chuyển biến nổi bật", "Những mặt còn hạn chế", "Nhiệm vụ thời gian tới"]
-DOC_TYPES = [("Nghị quyết", "NQ/TU", "Tỉnh uỷ"), ("Kết luận", "KL/TW", "Bộ Chính trị"),
-             ("Chỉ thị", "CT/TU", "Ban Thường vụ Tỉnh uỷ"), ("Quyết định", "QĐ-UBND", "Uỷ ban nhân dân tỉnh"),
-             ("Kế hoạch", "KH/TU", "Tỉnh uỷ")]
+DOC_TYPES = [("Nghị quyết", "NQ/TU", "Tỉnh ủy"), ("Kết luận", "KL/TW", "Bộ Chính trị"),
+             ("Chỉ thị", "CT/TU", "Ban Thường vụ Tỉnh ủy"), ("Quyết định", "QĐ-UBND", "Ủy ban nhân dân tỉnh"),
+             ("Kế hoạch", "KH/TU", "Tỉnh ủy")]
 
 
 @dataclass(frozen=True)
@@ -225,7 +225,7 @@ def generate(dest: Path, pages: int = 100, indicators: int = 1000, seed: int = 5
                          "documents": [documents[(i + j) % n_docs]["id"]]} for j in range(4)]} for i in range(n_lists)]
     _dump(data_dir / "lists.yaml", {"kind": "lists", "lists": lists})
     _dump(data_dir / "abbreviations.yaml", {"kind": "abbreviations", "items": [
-        {"short": "HĐND", "full": "Hội đồng nhân dân"}, {"short": "UBND", "full": "Uỷ ban nhân dân"},
+        {"short": "HĐND", "full": "Hội đồng nhân dân"}, {"short": "UBND", "full": "Ủy ban nhân dân"},
         {"short": "GRDP", "full": "Tổng sản phẩm trên địa bàn"}, {"short": "MTTQ", "full": "Mặt trận Tổ quốc"}]})
     by_area: dict[str, list[dict]] = {a: [] for a, _, _ in AREAS}
     for n in range(indicators):
@@ -273,12 +273,15 @@ def generate(dest: Path, pages: int = 100, indicators: int = 1000, seed: int = 5
     (docs_dir / "assets").mkdir(exist_ok=True)
     (docs_dir / "assets" / "handbook.css").write_text(css.read_text(encoding="utf-8") if css.is_file() else "", "utf-8")
 
+    # Budgets count the words readers see: the reference pages carry every indicator, document and abbreviation.
     budgets = dict.fromkeys(page_texts, 1000)
+    for src in ("chi-tieu.md", "van-ban.md", "viet-tat.md", "phuong-phap.md"):
+        budgets[src] = 1000 + 80 * indicators
     _dump(data_dir / "handbook.yaml", {
         "kind": "handbook", "title": f"Sổ tay báo cáo chính trị (bản thử {pages} trang)",
         "organisation": "Ban Chấp hành Đảng bộ tỉnh", "status": "Dự thảo",
         "circulation": "Lưu hành nội bộ", "version": "0.1", "date": "2024-12-15",
-        "budgets": {"total": 1000 * len(budgets), "pages": budgets},
+        "budgets": {"total": sum(budgets.values()), "pages": budgets},
         "status_method": {"on_track_ratio": 0.95, "min_points": 3},
         "pages": {"indicators": "chi-tieu.md", "documents": "van-ban.md", "method": "phuong-phap.md"}})
 

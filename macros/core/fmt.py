@@ -118,15 +118,22 @@ def _format_babel(value: float, decimals: int = 0, signed: bool = False) -> str:
 # formatting is a pure function of its arguments, so results are kept.
 @lru_cache(maxsize=1 << 16)
 def format_number(value: float, decimals: int = 0, signed: bool = False) -> str:
-    """``1234.5, 1`` → ``1.234,5`` in the ``vi`` locale."""
+    """``1234.5, 1`` → ``1.234,5`` in the ``vi`` locale; a negative number takes the minus sign (−), not a hyphen."""
     text = _format_fast(value, decimals, signed)
-    return _format_babel(value, decimals, signed) if text is None else text
+    text = _format_babel(value, decimals, signed) if text is None else text
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+# Vietnamese typography: the minus sign, and units written out where a symbol would be read wrongly.
+MINUS = "\u2212"
+UNIT_WORDS = {"điểm %": "điểm phần trăm"}
 
 
 def attach_unit(number: str, unit: str) -> str:
     """``10,2`` + ``%`` → ``10,2%`` (CLDR ``vi`` puts no space before %); other units after a no-break space."""
     if not unit:
         return number
+    unit = UNIT_WORDS.get(unit, unit)
     if unit == "%":
         return number + _percent_sign()
     return number + NBSP + unit

@@ -249,6 +249,8 @@ def _handbook(doc: YamlDoc) -> Handbook:
         **{key: d.get("limits", {})[key] for key in ("page_seconds", "page_memory_mb", "check_seconds")
            if key in d.get("limits", {})},
         previous=d.get("previous"), previous_line=doc.line(("previous",)) if "previous" in d else 0,
+        header_parent=(d.get("header") or {}).get("parent"), header_issuer=(d.get("header") or {}).get("issuer"),
+        header_place=(d.get("header") or {}).get("place"),
     )
 
 
@@ -262,7 +264,7 @@ def _indicator(doc: YamlDoc, i: int, d: dict) -> Indicator:
     if t:
         target = Target(value=float(t["value"]), year=t["year"], direction=t["direction"],
                         base_year=t.get("base_year"), trend=t.get("trend", "linear"),
-                        label=t.get("label"), source=t.get("source"))
+                        label=t.get("label"), source=t.get("source"), kind=t.get("kind", "level"))
     return Indicator(
         id=d["id"], name=d["name"], unit=d["unit"],
         decimals=d.get("decimals", 1 if d["unit"] in ("%", "lần", "điểm %") else 0),
@@ -334,7 +336,8 @@ def _check_origin_dates(doc: YamlDoc) -> None:
 _COLLECTIONS = {"sources": "sources", "indicators": "indicators", "documents": "documents", "lists": "lists"}
 
 
-def build_dataset(docs: Iterable[YamlDoc], data_dir_display: str = "data") -> tuple[Dataset | None, list[Problem]]:
+def build_dataset(docs: Iterable[YamlDoc], data_dir_display: str = "data",
+                  consistency: bool = True) -> tuple[Dataset | None, list[Problem]]:
     """Turn schema-checked documents into a Dataset and cross-check it; return it with every problem."""
     from .validate import cross_check
 
@@ -408,13 +411,15 @@ def build_dataset(docs: Iterable[YamlDoc], data_dir_display: str = "data") -> tu
                 target[d["id"]] = _document(doc, i, d)
             else:
                 target[d["id"]] = _list(doc, i, d)
-    problems.extend(cross_check(dataset, {d.file: d for d in valid}))
+    problems.extend(cross_check(dataset, {d.file: d for d in valid}, consistency))
     return dataset, problems
 
 
-def load_dataset(data_dir: Path, root: Path | None = None,
-                 contents: Mapping[Path, bytes | OSError] | None = None) -> tuple[Dataset, list[Problem]]:
+def load_dataset(data_dir: Path, root: Path | None = None, contents: Mapping[Path, bytes | OSError] | None = None,
+                 consistency: bool = True) -> tuple[Dataset, list[Problem]]:
     """Load and check ``data_dir``; return the dataset and its warnings, or raise DataError with every problem.
+
+    ``consistency=False``: without the editorial rules, for an earlier draft (see :func:`validate.cross_check`).
 
     ``contents``: the data files as already read, in :func:`discover`'s order (see :func:`read_documents`).
     """
@@ -423,7 +428,7 @@ def load_dataset(data_dir: Path, root: Path | None = None,
         raise DataError([Problem(display_path(data_dir, root), 1, "(folder)", "data folder not found",
                                  "create it, or run from the project folder")])
     docs = read_documents(data_dir, root, contents)
-    dataset, problems = build_dataset(docs, display_path(data_dir, root))
+    dataset, problems = build_dataset(docs, display_path(data_dir, root), consistency)
     if dataset is None or any(p.is_error for p in problems):
         raise DataError(problems)
     return dataset, [p for p in problems if not p.is_error]

@@ -70,6 +70,9 @@ class Target:
     trend: str  # "linear" | "compound"
     label: str | None
     source: str | None
+    # "level": the value reached by ``year``; "average" / "total": the mean / sum of the years after
+    # ``base_year`` up to ``year`` (a term target such as "bình quân 2021–2025").
+    kind: str = "level"
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,10 @@ class Handbook:
     comments_page: str | None = None
     previous: str | None = None  # git revision of the draft before this one
     previous_line: int = 0
+    # The printed cover's Party document header: the issuing body, its superior, the place of issue.
+    header_parent: str | None = None
+    header_issuer: str | None = None
+    header_place: str | None = None
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ TARGET = _object({
     "direction": {"enum": ["at_least", "at_most"]},
     "base_year": YEAR,
     "trend": {"enum": ["linear", "compound"]},
+    "kind": {"enum": ["level", "average", "total"]},
     "label": SHORT_TEXT,
     "source": ID,
 }, ["value", "year", "direction"])
@@ -116,7 +117,9 @@ HANDBOOK = _object({
     "date": DATE,
     "reading_speed": {"type": "integer", "minimum": 50, "maximum": 1000},
     # The git revision of the draft before this one (a tag, branch or commit), for the changes page.
-    "previous": {"type": "string", "pattern": r"^[A-Za-z0-9_][A-Za-z0-9._/~^@{}-]{0,99}$"},
+    "previous": {"type": "string", "pattern": r"^[A-Za-z0-9_][A-Za-z0-9._/~^@{}-]{0,99}\Z"},
+    # The Party document header of the printed cover: the issuing body (under its superior) and the place.
+    "header": _object({"parent": SHORT_TEXT, "issuer": SHORT_TEXT, "place": SHORT_TEXT}, ["issuer", "place"]),
     "budgets": _object({
         "total": {"type": "integer", "minimum": 1},
         "pages": {"type": "object", "propertyNames": {"pattern": r"^[^\s]+\.md\Z"},

@@ -11,6 +11,13 @@ whose year has passed without being met is *not met*; otherwise a ratio at or ab
 threshold (Open SDG uses 0.95 for "substantial progress") is *on track*, below it *at risk*. Fewer
 values than the configured minimum, a missing base, or a range value give *not assessable*, never a guess.
 Every input is kept in the result so a reviewer can redo the sum.
+
+A target over a period (``kind: average``, "bình quân 2021–2025", or ``kind: total``, "tổng 5 năm") covers the
+years after ``base_year`` up to ``year``. It is judged on what is known and projected: the years still to come
+are taken at the latest value, and the projected average (or total) is compared with the target. It is
+*achieved* when the whole period is known and meets it (or, for a total to reach, when the known years alone
+already meet it), *not met* when the whole period is known and does not; otherwise *on track* if the
+projection meets the target, *at risk* if not. One year's value never decides a term target.
 """
 
 from __future__ import annotations
@@ -73,6 +80,10 @@ class Assessment:
     ratio: float | None = None
     threshold: float | None = None
     points: int = 0
+    kind: str = "level"
+    # A period target: the average (or total) of the known years, and the projection for the whole period.
+    period_known: float | None = None
+    period_projected: float | None = None
 
 
 def meets(value: float, target: float, direction: str) -> bool:
@@ -98,12 +109,14 @@ def assess(ind: Indicator, on_track_ratio: float, min_points: int) -> Assessment
         return Assessment(Status.NOT_ASSESSABLE, "giá trị mới nhất là một khoảng", **common)
     usable = {y: v for y, v in ind.values.items() if y >= base_year and not isinstance(v, tuple)}
     if base_year not in usable:
-        return Assessment(Status.NOT_ASSESSABLE, "không có giá trị năm gốc", **common)
+        return Assessment(Status.NOT_ASSESSABLE, "không có giá trị năm cơ sở", **common)
     points = len(usable)
     latest_year = max(usable)
     base_value = usable[base_year]
     latest_value = usable[latest_year]
     common.update(base_value=base_value, latest_year=latest_year, latest_value=latest_value, points=points)
+    if t.kind != "level":
+        return _assess_period(ind, usable, common, min_points)
     if latest_year >= t.year:
         # Judged on the deadline: the last value in or before the target year; later values do not count.
         in_time = [y for y in usable if y <= t.year]
@@ -113,15 +126,44 @@ def assess(ind: Indicator, on_track_ratio: float, min_points: int) -> Assessment
     if meets(latest_value, t.value, t.direction):
         return Assessment(Status.ACHIEVED, "giá trị mới nhất đã đạt mục tiêu", **common)
     if points < min_points:
-        return Assessment(Status.NOT_ASSESSABLE, f"chỉ có {points} giá trị từ năm gốc", **common)
+        return Assessment(Status.NOT_ASSESSABLE, f"chỉ có {points} giá trị từ năm cơ sở", **common)
     achieved = rate(base_value, latest_value, latest_year - base_year, t.trend)
     needed = rate(base_value, t.value, t.year - base_year, t.trend)
     common.update(achieved_rate=achieved, needed_rate=needed)
     if needed == 0 or (needed > 0) != (t.direction == "at_least"):
         # The base already met the target and the value has since moved away from it.
-        return Assessment(Status.AT_RISK, "giá trị đi ngược mục tiêu so với năm gốc", ratio=None, **common)
+        return Assessment(Status.AT_RISK, "giá trị đi ngược mục tiêu so với năm cơ sở", ratio=None, **common)
     ratio = achieved / needed
     common["ratio"] = ratio
     if ratio >= on_track_ratio:
         return Assessment(Status.ON_TRACK, "tốc độ đạt được đủ để về đích đúng hạn", **common)
     return Assessment(Status.AT_RISK, "tốc độ đạt được thấp hơn tốc độ cần thiết", **common)
+
+
+def _assess_period(ind: Indicator, usable: dict[int, float], common: dict, min_points: int) -> Assessment:
+    """An average or a total over the years after the base year up to the target year."""
+    t = ind.target
+    assert t is not None
+    period = range(common["base_year"] + 1, t.year + 1)
+    known = {y: usable[y] for y in period if y in usable}
+    common["kind"] = t.kind
+    if len(known) < min(min_points, len(period)):
+        return Assessment(Status.NOT_ASSESSABLE, f"chỉ có {len(known)} giá trị trong giai đoạn", **common)
+    latest = known[max(known)]
+    projected_sum = sum(known.values()) + latest * (len(period) - len(known))
+    if t.kind == "average":
+        now, projected = sum(known.values()) / len(known), projected_sum / len(period)
+    else:
+        now, projected = sum(known.values()), projected_sum
+    common.update(period_known=now, period_projected=projected, points=len(known))
+    whole = len(known) == len(period)
+    word = "bình quân" if t.kind == "average" else "tổng"
+    if whole:
+        if meets(projected, t.value, t.direction):
+            return Assessment(Status.ACHIEVED, f"{word} cả giai đoạn đạt mục tiêu", **common)
+        return Assessment(Status.NOT_MET, f"{word} cả giai đoạn chưa đạt mục tiêu", **common)
+    if t.kind == "total" and t.direction == "at_least" and meets(now, t.value, t.direction):
+        return Assessment(Status.ACHIEVED, "tổng các năm đã có đã đạt mục tiêu", **common)
+    if meets(projected, t.value, t.direction):
+        return Assessment(Status.ON_TRACK, f"{word} dự kiến cả giai đoạn đạt mục tiêu", **common)
+    return Assessment(Status.AT_RISK, f"{word} dự kiến cả giai đoạn chưa đạt mục tiêu", **common)

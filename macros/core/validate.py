@@ -6,6 +6,8 @@ another file, a base year among the values, a comparison indicator with the same
 
 from __future__ import annotations
 
+import re
+
 from .errors import Problem, suggest
 from .model import Comment, Dataset, Indicator, Origin, PartialDate
 from .yamlsafe import YamlDoc, path_text
@@ -14,8 +16,9 @@ COUNT_UNITS = {"người", "đảng viên", "đại biểu", "tổ chức", "nhi
 
 
 class _Reporter:
-    def __init__(self, docs: dict[str, YamlDoc]):
+    def __init__(self, docs: dict[str, YamlDoc], consistency: bool = True):
         self.docs = docs
+        self.consistency = consistency  # the editorial rules too (see cross_check)
         self.problems: list[Problem] = []
 
     def add(self, origin: Origin, key: tuple, message: str, hint: str = "") -> None:
@@ -85,6 +88,12 @@ def _check_indicator(rep: _Reporter, ds: Dataset, ind: Indicator) -> None:
         if t.base_year >= t.year:
             rep.add(o, ("target", "base_year"), f"base year {t.base_year} is not before the target year {t.year}",
                     "the base year is the start of the period")
+    if rep.consistency:
+        _label_agrees(rep, ind)
+    if t.kind != "level" and t.base_year is None:
+        what = "an average" if t.kind == "average" else "a total"
+        rep.add(o, ("target", "kind"), f"{what} over a period needs `base_year`, the year before the period starts",
+                f"add `base_year: {t.year - 5}` for the years {t.year - 4}–{t.year}")
     if t.trend == "compound" and (t.value <= 0 or any(v <= 0 for _, v in _numbers(ind))):
         rep.add(o, ("target", "trend"), "compound growth needs values above zero",
                 "use `trend: linear` for rates and values that can be zero or negative")
@@ -94,10 +103,6 @@ def _later(a: PartialDate, b: PartialDate) -> bool:
     """``a`` is certainly after ``b``: compared only as precisely as both are known (2024-12-20 is not after 2024-12)."""
     depth = min(sum(1 for p in (x.year, x.month, x.day) if p is not None) for x in (a, b))
     return a.sort_key[:depth] > b.sort_key[:depth]
-
-
-def _shown(date: PartialDate) -> str:
-    return "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate((date.year, date.month, date.day)) if p is not None)
 
 
 def _check_comment(rep: _Reporter, ds: Dataset, c: Comment) -> None:
@@ -128,9 +133,13 @@ def _check_rounds(rep: _Reporter, ds: Dataset, doc: YamlDoc | None) -> None:
         _ref(rep, origin, ("source",), r.get("source"), ds.sources, "source")
 
 
-def cross_check(ds: Dataset, docs: dict[str, YamlDoc]) -> list[Problem]:
-    """Every problem that needs more than one file (or one whole item) to see."""
-    rep = _Reporter(docs)
+def cross_check(ds: Dataset, docs: dict[str, YamlDoc], consistency: bool = True) -> list[Problem]:
+    """Every problem that needs more than one file (or one whole item) to see.
+
+    ``consistency=False`` leaves out the editorial rules (dates against the handbook's, a label's wording):
+    an earlier draft is compared as it was written, and only the draft being made is held to today's rules.
+    """
+    rep = _Reporter(docs, consistency)
     for ind in ds.indicators.values():
         _check_indicator(rep, ds, ind)
     for doc in ds.documents.values():
@@ -142,6 +151,8 @@ def cross_check(ds: Dataset, docs: dict[str, YamlDoc]) -> list[Problem]:
                 _ref(rep, lst.origin, ("items", i, "documents", j), ref, ds.documents, "document")
             for j, ref in enumerate(item.indicators):
                 _ref(rep, lst.origin, ("items", i, "indicators", j), ref, ds.indicators, "indicator")
+    if consistency:
+        _dates_agree(rep, ds)
     seen: dict[str, Origin] = {}
     for abbr in ds.abbreviations:
         if abbr.short in seen:
@@ -157,3 +168,51 @@ def cross_check(ds: Dataset, docs: dict[str, YamlDoc]) -> list[Problem]:
     for c in ds.comments.values():
         _check_comment(rep, ds, c)
     return rep.problems
+
+
+def _dates_agree(rep: _Reporter, ds: Dataset) -> None:
+    """A handbook cannot cite what did not exist on its date: each later document or source is an error naming both."""
+    hb = ds.handbook
+    if hb is None or hb.date is None:
+        return
+    doc = rep.docs.get(hb.origin.file)
+    where = f"{hb.origin.file}:{doc.line(('date',)) if doc else hb.origin.line}"
+    cited = [(d.origin, d.date, f'document "{d.id}"') for d in ds.documents.values() if d.date is not None]
+    cited += [(s.origin, s.date, f'source "{s.id}"') for s in ds.sources.values()]
+    for origin, date, what in cited:
+        # Compared to the precision both dates have: a document of "12/2024" is not after a handbook of 15/12/2024.
+        depth = min(len(_known(date)), len(_known(hb.date)))
+        if _known(date)[:depth] > _known(hb.date)[:depth]:
+            rep.add(origin, ("date",), f"{what} is dated {_shown(date)}, after the handbook's date {_shown(hb.date)} "
+                    f"({where})", "date the handbook on or after the latest document it cites, or correct this date")
+
+
+def _known(date: PartialDate) -> tuple[int, ...]:
+    return tuple(p for p in (date.year, date.month, date.day) if p is not None)
+
+
+def _shown(date: PartialDate) -> str:
+    return "/".join(f"{p:02d}" for p in reversed(_known(date)))
+
+
+_LABEL_NUMBER = re.compile(r"\d+(?:\.\d{3})*(?:,\d+)?")
+# Words that say the opposite of a direction: "dưới 1%" is < 1, never the ≤ 1 an at_most target means.
+_WRONG_WORDS = {"at_most": ("dưới", "trở lên", "ít nhất"), "at_least": ("dưới", "không quá", "tối đa", "trở xuống")}
+
+
+def _label_agrees(rep: _Reporter, ind: Indicator) -> None:
+    """A target's label is typed text: its number and its direction word must say what the target says."""
+    t = ind.target
+    if t is None or not t.label:
+        return
+    label = t.label.lower()
+    numbers = {float(n.replace(".", "").replace(",", ".")) for n in _LABEL_NUMBER.findall(t.label)}
+    numbers -= {float(y) for y in range(1900, 2101)} - {t.value}
+    sign = "≥" if t.direction == "at_least" else "≤"
+    if numbers and t.value not in numbers:
+        rep.add(ind.origin, ("target", "label"), f"the label says {', '.join(f'{n:g}' for n in sorted(numbers))}, "
+                f"the target is {sign} {t.value:g}", "write the target's value in the label, or correct `value`")
+    wrong = next((w for w in _WRONG_WORDS[t.direction] if re.search(rf"(?<!\w){w}(?!\w)", label)), None)
+    if wrong:
+        rep.add(ind.origin, ("target", "label"), f'the label says "{wrong}", the target is {sign} {t.value:g}',
+                'write "không quá" for ≤, "từ … trở lên" for ≥')

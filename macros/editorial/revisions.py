@@ -156,11 +156,19 @@ class _Sections(HTMLParser):
         self._title: list[str] = []
         self._skip = 0
         self._apart: list[str] = []  # open elements read as a word of their own (a badge's symbol)
+        self._popover = 0  # depth inside a figure's source popover: shown only when tapped, not prose
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCKS or ("aria-hidden", "true") in attrs:
+        if self._popover:
+            self._popover += tag == "span"
+            return
+        if tag == "span" and any(name == "popover" for name, _ in attrs):
+            self._popover = 1
+            return
+        apart = ("aria-hidden", "true") in attrs or "hb-illus" in (dict(attrs).get("class") or "").split()
+        if tag in _BLOCKS or apart:
             self._target().append(" ")
-            if ("aria-hidden", "true") in attrs:
+            if apart:
                 self._apart.append(tag)
         if tag in _SKIP_TEXT:
             self._skip += 1
@@ -171,6 +179,9 @@ class _Sections(HTMLParser):
             self._title = []
 
     def handle_endtag(self, tag: str) -> None:
+        if self._popover:
+            self._popover -= tag == "span"
+            return
         if tag in _BLOCKS or (self._apart and self._apart[-1] == tag):
             self._target().append(" ")
             if self._apart and self._apart[-1] == tag:
@@ -186,7 +197,7 @@ class _Sections(HTMLParser):
         return self._title if self._heading is not None else self.sections[-1].text
 
     def handle_data(self, data: str) -> None:
-        if self._skip:
+        if self._skip or self._popover:
             return
         if self._heading is not None:
             self._title.append(data)
@@ -218,7 +229,8 @@ def page_sections(page: str, markdown_text: str) -> list[Section]:
 def snapshot_of(folder: Path, label: str, commit: str = "", located: str = "") -> Snapshot:
     """Load and render the project in ``folder``; every problem together in one RevisionError."""
     try:
-        dataset, _warnings = load_dataset(folder / "data", folder)
+        # As that draft was written: today's editorial rules (dates, label wording) judge only today's draft.
+        dataset, _warnings = load_dataset(folder / "data", folder, consistency=False)
     except DataError as exc:
         raise RevisionError(_relocated(exc.problems, located)) from None
     docs = folder / "docs"

@@ -8,59 +8,52 @@ tomorrow) registers :meth:`Macros.functions` under these names.
 
 from __future__ import annotations
 
-import inspect
-import json
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from ..core.collate import vi_sorted
 from ..core.errors import MacroError, suggest
-from ..core.fmt import attach_unit, format_date, format_number, format_ratio, format_value
-from ..core.model import Dataset, Document, Indicator, Source
-from ..core.status import STATUS_LABELS, STATUS_SYMBOLS, Assessment, Status, assess
+from ..core.fmt import attach_unit, format_date, format_number, format_value
+from ..core.model import Dataset, Document, Indicator
+from ..core.status import STATUS_LABELS, STATUS_SYMBOLS, Assessment, assess
 from . import html as h
+from .calls import call_text, macro
 from .charts import line_chart, sparkline
-from .urls import relative_url
+from .tables import ILLUSTRATIVE, ILLUSTRATIVE_MARK, ILLUSTRATIVE_NOTE, TableMacros
+from .urls import page_url, relative_url  # noqa: F401 — where callers have long found them
 
-ILLUSTRATIVE = "minh hoạ"
-ILLUSTRATIVE_NOTE = "Số liệu minh hoạ, không phải số liệu chính thức"
+_MARK_CLASS = 'class="hb-illus"'
 MACRO_NAMES = ("fig", "target", "status", "ratio", "diff", "share", "change", "doc", "items", "key_figures",
-               "targets_table", "indicators_table", "documents_table", "abbreviations", "sources_list",
-               "status_method", "meta", "chart", "charts", "dashboard", "comments_totals", "comments_register",
-               "draft_changes")
+               "targets_table", "targets_list", "indicators_table", "documents_table", "abbreviations",
+               "sources_list", "status_method", "meta", "chart", "charts", "dashboard", "comments_totals",
+               "comments_register", "draft_changes")
 
 
-def _call_text(name: str, args: tuple, kwargs: dict) -> str:
-    shown = [json.dumps(a, ensure_ascii=False) for a in args]
-    shown += [f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in kwargs.items()]
-    return f"{name}({', '.join(shown)})"
+def cited(doc: Document, text: str) -> str:
+    """Escaped citation text whose document number ("57-NQ/TW") is kept on one line."""
+    shown = h.text(text)
+    if not doc.number:
+        return shown
+    number = h.text(doc.number)
+    return shown.replace(number, h.tag("span", number, class_="hb-docno"), 1)
 
 
-def _macro(fn: Callable[..., str]) -> Callable[..., str]:
-    """Give a macro argument checking with editor-facing errors instead of Python's TypeError."""
-    signature = inspect.signature(fn)
+def illustrative_notice(text: str) -> str:
+    """A rendered page with, under its title, the one notice explaining the mark its illustrative figures carry.
 
-    @wraps(fn)
-    def wrapper(self: Macros, *args: Any, **kwargs: Any) -> str:
-        self._call = (fn.__name__, args, kwargs)  # shown (_call_text) only when the call fails
-        try:
-            return fn(self, *args, **kwargs)
-        except TypeError:
-            # Python checks the arguments before the body runs: only a call that does not bind is the
-            # editor's mistake; a TypeError from inside the macro is a bug, raised as it is.
-            try:
-                signature.bind(self, *args, **kwargs)
-            except TypeError as exc:
-                params = [p for p in signature.parameters if p != "self"]
-                raise MacroError(_call_text(fn.__name__, args, kwargs), f"wrong arguments ({exc})",
-                                 f"{fn.__name__} takes: {', '.join(params) or 'nothing'}") from None
-            raise
-
-    return wrapper
+    Said once per page rather than after every figure (a page of tables said "minh họa" 83 times); the mark
+    itself stays on every figure, on screen and in print.
+    """
+    if _MARK_CLASS not in text:
+        return text
+    notice = (f'<p class="hb-illus-notice" role="note"><span class="hb-illus-notice__mark" aria-hidden="true">'
+              f'{h.text(ILLUSTRATIVE_MARK)}</span> Số có dấu {h.text(ILLUSTRATIVE_MARK)} là số liệu {ILLUSTRATIVE}, '
+              "chưa phải số liệu thống kê chính thức.</p>")
+    lines = text.split("\n")
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    return "\n".join(lines[:at] + ["", notice, ""] + lines[at:])
 
 
-class Macros:
+class Macros(TableMacros):
     """The macros for one page: figures, computed figures, statuses, citations, tables."""
 
     def __init__(self, dataset: Dataset, page_src: str = "index.md", use_directory_urls: bool = True,
@@ -71,10 +64,11 @@ class Macros:
         self.use_directory_urls = use_directory_urls
         self._call: tuple[str, tuple, dict] = ("", (), {})
         self._assessments: dict[str, Assessment] = {}
+        self._figures = 0  # numbers each figure's source popover, unique on the page
 
     # -- lookup helpers -------------------------------------------------------------------------
     def _fail(self, message: str, hint: str = "") -> MacroError:
-        return MacroError(_call_text(*self._call) if self._call[0] else "", message, hint)
+        return MacroError(call_text(*self._call) if self._call[0] else "", message, hint)
 
     def _indicator(self, ind_id: Any) -> Indicator:
         if not isinstance(ind_id, str):
@@ -130,7 +124,7 @@ class Macros:
         """The short source a printed figure carries ("Tổng cục Thống kê, 06/01/2025"); None if none is cited.
 
         Paper has no tooltip, so print shows this after the figure; an illustrative figure already says
-        "minh hoạ" in the text, and repeating the indicator's name would double the page's length.
+        "minh họa" in the text, and repeating the indicator's name would double the page's length.
         """
         notes = [f"{src.publisher}, {format_date(src.date)}" for sid in dict.fromkeys(source_ids)
                  if (src := self.ds.sources.get(sid or "")) is not None]
@@ -138,15 +132,23 @@ class Macros:
 
     def _figure(self, shown: str, tooltip: str, anchor: str, illustrative: bool, extra_class: str = "",
                 sources: list[str | None] | None = None, flag: str | None = None) -> str:
-        """A figure as the reader sees it: linked to its row, source in the tooltip, "minh hoạ" if so.
+        """A figure as the reader sees it: tapping it (or Enter) opens its source and period in place, with a
+        link to its row; phones have no hover, and a jump to a table row 16,000 px away loses the reader.
 
-        A value the statistics office flags ("ước tính", "sơ bộ") says so beside it, as "minh hoạ" does:
-        a cadre quoting the figure must see that it is not final.
+        A native popover (no script: the intranet's CSP allows none inline); paper prints the source instead.
+        A value the statistics office flags ("ước tính", "sơ bộ") says so beside it, as the illustrative mark
+        does: a cadre quoting the figure must see that it is not final.
         """
+        self._figures += 1
+        pop_id = f"hb-src-{self._figures}"
         classes = "hb-fig" + (" hb-fig--illustrative" if illustrative else "") + extra_class
-        link = h.tag("a", h.text(shown), href=self._link(self.ds.handbook.indicators_page, anchor), title=tooltip)
-        note = (" " + self._flag_mark(flag) if flag else "") + (" " + self._illustrative_mark() if illustrative else "")
-        return h.tag("span", link + note, class_=classes, data_source=tooltip,
+        value = h.tag("button", h.text(shown), type="button", class_="hb-fig__value", popovertarget=pop_id,
+                      title=tooltip)
+        row = h.tag("a", "Xem số liệu theo năm", href=self._link(self.ds.handbook.indicators_page, anchor))
+        pop = h.tag("span", h.text(tooltip) + " " + row, id=pop_id, popover="", class_="hb-src", role="note",
+                    data_search_exclude="")
+        note = (" " + self._flag_mark(flag) if flag else "") + (self._illustrative_mark() if illustrative else "")
+        return h.tag("span", value + note + pop, class_=classes, data_source=tooltip,
                      data_print_note=self.print_note(sources or []))
 
     @staticmethod
@@ -165,11 +167,13 @@ class Macros:
 
     @staticmethod
     def _illustrative_mark() -> str:
-        """The visible word "minh hoạ" (after a space, so copied or indexed text reads "10,2% minh hoạ")."""
-        return h.tag("span", h.text(ILLUSTRATIVE), class_="hb-illus")
+        """The compact visible mark of an illustrative figure; assistive technology reads "minh họa"."""
+        # Escaped: a bare "*" would pair with the next one in the paragraph and turn the text between into italics.
+        return h.tag("span", h.text(ILLUSTRATIVE_MARK), class_="hb-illus", role="img", aria_label=ILLUSTRATIVE,
+                     title=ILLUSTRATIVE_NOTE)
 
     # -- figures --------------------------------------------------------------------------------
-    @_macro
+    @macro
     def fig(self, id: str, year: int | None = None, unit: bool = True, decimals: int | None = None) -> str:
         ind = self._indicator(id)
         y = self._year(ind, year)
@@ -180,7 +184,7 @@ class Macros:
             tooltip += f" — {self.origin_text(ind, [y])}"
         return self._figure(shown, tooltip, f"ind-{ind.id}", ind.illustrative, sources=[ind.source], flag=flag)
 
-    @_macro
+    @macro
     def target(self, id: str, full: bool = False) -> str:
         ind = self._indicator(id)
         t = ind.target
@@ -195,7 +199,7 @@ class Macros:
         tooltip = f"Mục tiêu {ind.name} năm {t.year}: {sign}{format_value(t.value, ind.unit, ind.decimals)} — {source}"
         return self._figure(shown, tooltip, f"tgt-{ind.id}", illustrative, sources=[t.source or ind.source])
 
-    @_macro
+    @macro
     def status(self, id: str) -> str:
         ind = self._indicator(id)
         if ind.target is None:
@@ -233,7 +237,7 @@ class Macros:
         return self._figure(shown, f"{what} — {sources}", f"ind-{anchor_ind.id}", illustrative, " hb-fig--computed",
                             sources=[i.source for i in inputs])
 
-    @_macro
+    @macro
     def ratio(self, a: str, b: str | None = None, year: int | None = None, decimals: int = 1) -> str:
         ia, ib, y = self._pair(a, b, year)
         va, vb = self._number(ia, y), self._number(ib, y)
@@ -242,7 +246,7 @@ class Macros:
         shown = attach_unit(format_number(va / vb, self._decimals(decimals, 1)), "lần")
         return self._computed(shown, f"Tính: {ia.name} ÷ {ib.name}, năm {y}", [ia, ib], ia)
 
-    @_macro
+    @macro
     def diff(self, a: str, b: str | None = None, year: int | None = None, decimals: int | None = None) -> str:
         ia, ib, y = self._pair(a, b, year)
         if ia.unit != ib.unit:
@@ -252,7 +256,7 @@ class Macros:
         shown = format_value(value, unit, self._decimals(decimals, ia.decimals), signed=True)
         return self._computed(shown, f"Tính: {ia.name} − {ib.name}, năm {y}", [ia, ib], ia)
 
-    @_macro
+    @macro
     def share(self, part: str, whole: str, year: int | None = None, decimals: int = 1) -> str:
         ip, iw, y = self._pair(part, whole, year)
         if ip.unit != iw.unit:
@@ -263,7 +267,7 @@ class Macros:
         shown = format_value(self._number(ip, y) / vw * 100, "%", self._decimals(decimals, 1))
         return self._computed(shown, f"Tính: {ip.name} ÷ {iw.name} × 100, năm {y}", [ip, iw], ip)
 
-    @_macro
+    @macro
     def change(self, id: str, start: int, end: int | None = None, decimals: int | None = None) -> str:
         ind = self._indicator(id)
         y0, y1 = self._year(ind, start), self._year(ind, end)
@@ -298,13 +302,13 @@ class Macros:
             text += f" {word} {format_date(doc.date)}"
         return f"{text} của {doc.issuer}"
 
-    @_macro
+    @macro
     def doc(self, id: str, short: bool = False) -> str:
         d = self._document(id)
         link = self._link(self.ds.handbook.documents_page, f"doc-{d.id}")
-        return h.tag("a", h.text(self.citation(d, bool(short))), href=link, title=d.title, class_="hb-doc")
+        return h.tag("a", cited(d, self.citation(d, bool(short))), href=link, title=d.title, class_="hb-doc")
 
-    @_macro
+    @macro
     def items(self, id: str) -> str:
         lst = self.ds.lists.get(id) if isinstance(id, str) else None
         if lst is None:
@@ -323,10 +327,10 @@ class Macros:
         return intro + h.tag(tag_name, "".join(entries), class_="hb-list", id=f"list-{lst.id}")
 
     def _doc_link(self, d: Document) -> str:
-        return h.tag("a", h.text(self.citation(d, True)), href=self._link(self.ds.handbook.documents_page,
+        return h.tag("a", cited(d, self.citation(d, True)), href=self._link(self.ds.handbook.documents_page,
                                                                             f"doc-{d.id}"), class_="hb-doc")
 
-    @_macro
+    @macro
     def meta(self, key: str) -> str:
         hb = self.ds.handbook
         fields = {"title": hb.title, "short_title": hb.short_title or hb.title, "organisation": hb.organisation,
@@ -336,182 +340,25 @@ class Macros:
             raise self._fail(f'no handbook field "{key}"', suggest(str(key), fields))
         return h.text(fields[key])
 
-    # -- tables ---------------------------------------------------------------------------------
-    @staticmethod
-    def _empty(what: str) -> str:
-        """What a table says before its data exists (a new handbook): the reader sees why it is empty."""
-        return h.tag("p", h.text(f"Chưa có {what} trong dữ liệu."), class_="hb-empty")
-
-    def _name_cell(self, ind: Indicator) -> str:
-        return h.text(ind.name) + (" " + self._illustrative_mark() if ind.illustrative else "")
-
-    def _value_cell(self, ind: Indicator, year: int) -> str:
-        flag = ind.flags.get(year)
-        return h.text(format_value(ind.values[year], ind.unit, ind.decimals)) + (" " + self._flag_mark(flag) if flag else "")
-
-    def _source_cell(self, source_id: str | None, illustrative: bool) -> str:
-        if illustrative or source_id is None:
-            return h.tag("span", h.text(ILLUSTRATIVE_NOTE), class_="hb-illus-note")
-        src: Source = self.ds.sources[source_id]
-        return h.tag("a", h.text(f"{src.publisher} ({format_date(src.date)})"),
-                     href=self._link(self.ds.handbook.documents_page, f"src-{src.id}"), title=src.title)
-
-    @_macro
-    def targets_table(self) -> str:
-        if not any(ind.target for ind in self.ds.indicators.values()):
-            return self._empty("chỉ tiêu nào có mục tiêu")
-        rows = []
-        for ind in self.ds.indicators.values():
-            t = ind.target
-            if t is None:
-                continue
-            a = self.assessment(ind)
-            sign = "≥ " if t.direction == "at_least" else "≤ "
-            name = self._name_cell(ind)
-            base = (h.text(format_value(a.base_value, ind.unit, ind.decimals)) + f" ({a.base_year})"
-                    if a.base_value is not None else "—")
-            latest = (h.text(format_value(a.latest_value, ind.unit, ind.decimals)) + f" ({a.latest_year})"
-                      if a.latest_value is not None else "—")
-            rows.append(({"id": f"tgt-{ind.id}"}, [
-                h.tag("a", name, href=self._link(self.ds.handbook.indicators_page, f"ind-{ind.id}")),
-                h.text(f"{sign}{format_value(t.value, ind.unit, ind.decimals)}") + f" ({t.year})",
-                base, latest, self._badge(a), self._method_cell(a, ind),
-            ]))
-        return h.table(["Chỉ tiêu", "Mục tiêu", "Năm gốc", "Mới nhất", "Tình trạng", "Căn cứ tính"], rows,
-                       caption="Chỉ tiêu và tình trạng thực hiện", class_="hb-table hb-targets", searchable=False)
-
-    def _method_cell(self, a: Assessment, ind: Indicator) -> str:
-        parts = [h.text(a.reason)]
-        if a.ratio is not None and a.achieved_rate is not None and a.needed_rate is not None:
-            if a.trend == "compound":
-                got, need = (format_value(a.achieved_rate * 100, "%", 1), format_value(a.needed_rate * 100, "%", 1))
-            else:
-                # Yearly changes of a percentage are small: one more decimal than the value shows.
-                unit, decimals = ("điểm %", ind.decimals + 1) if ind.unit == "%" else (ind.unit, ind.decimals)
-                got = format_value(a.achieved_rate, unit, decimals)
-                need = format_value(a.needed_rate, unit, decimals)
-            parts.append(h.text(f"đạt {got}/năm, cần {need}/năm; tỷ số {format_ratio(a.ratio)} "
-                                f"(ngưỡng {format_ratio(a.threshold or 0)})"))
-        return "<br>".join(parts)
-
-    @_macro
-    def indicators_table(self) -> str:
-        if not self.ds.indicators:
-            return self._empty("chỉ tiêu nào")
-        groups: dict[str, list[Indicator]] = {}
-        for ind in self.ds.indicators.values():
-            groups.setdefault(ind.group or "Khác", []).append(ind)
-        out = []
-        for group, inds in groups.items():
-            rows = []
-            for ind in inds:
-                values = " · ".join(f"{y}: {self._value_cell(ind, y)}" for y in ind.years)
-                name = self._name_cell(ind)
-                if ind.note:
-                    name += "<br>" + h.tag("small", h.text(ind.note))
-                source = self._source_cell(ind.source, ind.illustrative)
-                if ind.origins:
-                    source += "<br>" + h.tag("small", h.text(self.origin_text(ind)), class_="hb-origin")
-                rows.append(({"id": f"ind-{ind.id}"}, [name, h.text(ind.unit), values, source]))
-            # Out of the search index, like the targets table: one search entry holding every value of
-            # every indicator made Material's search unusable at scale (10,000 indicators: the index took
-            # 20 s to build in the browser and a query 6 s; without the two data tables, 2 s and 69 ms).
-            # The prose that cites a figure stays searchable.
-            out.append(h.table(["Chỉ tiêu", "Đơn vị", "Giá trị theo năm", "Nguồn"], rows, caption=group,
-                               class_="hb-table hb-indicators", searchable=False))
-        return "".join(out)
-
-    @_macro
-    def key_figures(self) -> str:
-        cards = []
-        for ind in self.ds.indicators.values():
-            if not ind.key:
-                continue
-            y = ind.latest_year
-            figure = self.fig.__wrapped__(self, ind.id)
-            badge = self._badge(self.assessment(ind), f"tgt-{ind.id}") if ind.target else ""
-            body = (h.tag("span", h.text(ind.name), class_="hb-card__name") + h.tag("span", figure, class_="hb-card__value")
-                    + h.tag("span", f"năm {y}", class_="hb-card__year") + badge)
-            cards.append(h.tag("li", body, class_="hb-card"))
-        return h.tag("ul", "".join(cards), class_="hb-cards")
-
-    @_macro
-    def documents_table(self) -> str:
-        if not self.ds.documents:
-            return self._empty("văn bản nào")
-        docs = sorted(self.ds.documents.values(), key=lambda d: d.date.sort_key if d.date else (0, 0, 0), reverse=True)
-        rows = []
-        for d in docs:
-            title = h.tag("strong", h.text(d.title))
-            if d.summary:
-                title += "<br>" + h.text(d.summary)
-            rows.append(({"id": f"doc-{d.id}"}, [h.text(f"{d.type} {d.number or '(chưa rõ số hiệu)'}"),
-                                                 h.text(format_date(d.date)) if d.date else "—",
-                                                 h.text(d.issuer), title]))
-        return h.table(["Văn bản", "Ngày", "Cơ quan ban hành", "Trích yếu"], rows, caption="Văn bản tham chiếu",
-                       class_="hb-table hb-documents")
-
-    @_macro
-    def sources_list(self) -> str:
-        if not self.ds.sources:
-            return self._empty("nguồn nào")
-        entries = []
-        for src in self.ds.sources.values():
-            body = h.text(f"{src.publisher}, «{src.title}», {format_date(src.date)}")
-            if src.url:
-                body += ". " + h.tag("a", h.text(src.url), href=src.url, class_="hb-source-url", rel="noopener")
-            entries.append(h.tag("li", body, id=f"src-{src.id}"))
-        return h.tag("ol", "".join(entries), class_="hb-sources")
-
-    @_macro
-    def abbreviations(self) -> str:
-        if not self.ds.abbreviations:
-            return self._empty("từ viết tắt nào")
-        rows = [({}, [h.tag("strong", h.text(a.short)), h.text(a.full)])
-                for a in vi_sorted(self.ds.abbreviations, key=lambda a: a.short)]
-        return h.table(["Viết tắt", "Viết đầy đủ"], rows, caption="Từ viết tắt", class_="hb-table hb-abbr")
-
-    @_macro
-    def status_method(self) -> str:
-        hb = self.ds.handbook
-        threshold = format_ratio(hb.on_track_ratio)
-        rules = {
-            Status.ACHIEVED: "Giá trị mới nhất đã đạt mục tiêu (hoặc giá trị năm đến hạn đạt mục tiêu).",
-            Status.ON_TRACK: f"Chưa đến hạn; tỷ số giữa tốc độ đạt được và tốc độ cần thiết từ {threshold} trở lên.",
-            Status.AT_RISK: f"Chưa đến hạn; tỷ số dưới {threshold}, hoặc giá trị đi ngược mục tiêu.",
-            Status.NOT_MET: "Đã đến hạn (có số liệu của năm đến hạn hoặc sau đó) mà chưa đạt mục tiêu.",
-            Status.NOT_ASSESSABLE: f"Có ít hơn {hb.min_points} giá trị kể từ năm gốc, thiếu năm gốc, "
-                                   "hoặc giá trị là một khoảng.",
-        }
-        rows = [({}, [self._badge(Assessment(s, rules[s])), h.text(rules[s])]) for s in Status]
-        return h.table(["Tình trạng", "Điều kiện"], rows, caption="Quy tắc xác định tình trạng",
-                       class_="hb-table hb-method")
-
     # -- charts -----------------------------------------------------------------------------------
     def _chart(self, ind: Indicator) -> str:
-        """A chart with its numbers in a table beside it and its source note under it (also in print)."""
+        """A chart in its own frame: title and status above it (so no reader takes the next chart's badge for
+        this one's), its source under it. Its numbers are in the SVG's description and, once, in the indicator
+        table: a second table beside every chart said each series three times."""
         a = self.assessment(ind) if ind.target else None
-        rows = [({}, [str(y), self._value_cell(ind, y)]) for y in ind.years]
-        if ind.target is not None:
-            t = ind.target
-            sign = "≥ " if t.direction == "at_least" else "≤ "
-            rows.append(({"class": "hb-chart__target-row"},
-                         [h.text(f"Mục tiêu {t.year}"), h.text(sign + format_value(t.value, ind.unit, ind.decimals))]))
-        table = h.table(["Năm", f"Giá trị ({ind.unit})" if ind.unit else "Giá trị"], rows,
-                        caption=f"Số liệu: {ind.name}", class_="hb-table hb-chart__table")
-        caption = h.tag("strong", h.text(ind.name))
+        head = h.tag("span", h.text(ind.name) + (self._illustrative_mark() if ind.illustrative else ""),
+                     class_="hb-chart__title")
         if a is not None:
-            caption += " " + self._badge(a, f"tgt-{ind.id}")
-        note_class = "hb-chart__source" + (" hb-illus-note" if ind.illustrative else "")
-        caption += "<br>" + h.tag("span", h.text(self.source_text(ind.source)), class_=note_class)
-        return h.tag("figure", line_chart(ind, a) + table + h.tag("figcaption", caption),
-                     class_="hb-chart", id=f"chart-{ind.id}")
+            head += " " + self._badge(a, f"tgt-{ind.id}")
+        caption = h.tag("figcaption", head, class_="hb-chart__head")
+        source = "" if ind.illustrative else h.tag("p", h.text(self.source_text(ind.source)), class_="hb-chart__source")
+        return h.tag("figure", caption + line_chart(ind, a) + source, class_="hb-chart", id=f"chart-{ind.id}")
 
     @staticmethod
     def _has_history(ind: Indicator) -> bool:
         return len(ind.values) >= 2
 
-    @_macro
+    @macro
     def chart(self, id: str) -> str:
         ind = self._indicator(id)
         if not self._has_history(ind):
@@ -519,68 +366,61 @@ class Macros:
                              "use fig() for a single figure")
         return self._chart(ind)
 
-    @_macro
+    @macro
     def charts(self) -> str:
         """A chart for every target with a history (two years or more), in data order."""
         out = [self._chart(ind) for ind in self.ds.indicators.values() if ind.target and self._has_history(ind)]
-        return "\n".join(out) if out else self._empty("chỉ tiêu nào có mục tiêu và số liệu từ hai năm trở lên")
+        if not out:
+            return self._empty("chỉ tiêu nào có mục tiêu và số liệu từ hai năm trở lên")
+        return h.tag("div", "\n".join(out), class_="hb-charts")
 
-    @_macro
+    @macro
     def dashboard(self) -> str:
-        """Key figures as cards with a sparkline each, and every number of them in a table beside the cards."""
-        cards, rows = [], []
+        """Key figures as cards with a sparkline each; every number of a sparkline is in its text alternative
+        and in the indicator table, so the home page says each key figure once."""
+        if not self.ds.indicators:  # a new handbook (`python -m macros new`): the page waits for its data
+            return self._empty("chỉ tiêu nào")
+        cards = []
         for ind in self.ds.indicators.values():
             if not ind.key:
                 continue
             a = self.assessment(ind) if ind.target else None
-            y = ind.latest_year
             body = [h.tag("span", h.text(ind.name), class_="hb-card__name"),
                     h.tag("span", self.fig.__wrapped__(self, ind.id), class_="hb-card__value"),
-                    h.tag("span", f"năm {y}", class_="hb-card__year")]
+                    h.tag("span", f"năm {ind.latest_year}", class_="hb-card__year")]
             if a is not None:
                 body.append(self._badge(a, f"tgt-{ind.id}"))
             if self._has_history(ind):
                 body.append(sparkline(ind, a))
             cards.append(h.tag("li", "\n".join(body), class_="hb-card"))
-            target = ""
-            if ind.target is not None:
-                sign = "≥ " if ind.target.direction == "at_least" else "≤ "
-                target = h.text(f"{sign}{format_value(ind.target.value, ind.unit, ind.decimals)} ({ind.target.year})")
-            values = " · ".join(f"{yr}: {self._value_cell(ind, yr)}" for yr in ind.years)
-            rows.append(({}, [h.text(ind.name), values, target or "—",
-                              self._badge(a) if a is not None else "—"]))
         if not cards:
-            if not self.ds.indicators:  # a new handbook (`python -m macros new`): the page waits for its data
-                return self._empty("chỉ tiêu nào")
             raise self._fail("no indicator is marked `key: true`", "mark the key figures in data/indicators")
-        table = h.table(["Chỉ tiêu", "Giá trị theo năm", "Mục tiêu", "Tình trạng"], rows,
-                        caption="Số liệu của các con số chính", class_="hb-table hb-dashboard__table")
-        return h.tag("div", h.tag("ul", "\n".join(cards), class_="hb-cards") + table, class_="hb-dashboard")
+        return h.tag("div", h.tag("ul", "\n".join(cards), class_="hb-cards"), class_="hb-dashboard")
 
-    # -- the comments register (macros/pages/register.py) --------------------------------------------
-    @_macro
+    # -- the comments register (macros/pages/register.py) and the changes page (macros/pages/changes.py) ----------
+    @macro
     def comments_totals(self, round: str | None = None) -> str:
         """Part I of the register: comments by source and by what became of them."""
         from .register import totals_html
 
         return totals_html(self, round)
 
-    @_macro
+    @macro
     def comments_register(self, round: str | None = None) -> str:
         """Part II of the register: every comment by section, in the familiar five columns."""
         from .register import register_html
 
         return register_html(self, round)
 
-    # -- registration ---------------------------------------------------------------------------
-    @_macro
+    @macro
     def draft_changes(self) -> str:
-        """What changed since the draft named by ``previous:`` in data/handbook.yaml (:mod:`macros.pages.changes`)."""
+        """What changed since the draft named by ``previous:`` in data/handbook.yaml."""
         from .changes import draft_changes
 
         hb = self.ds.handbook
         return draft_changes(hb.previous, hb.origin.file, self._link)
 
+    # -- registration ---------------------------------------------------------------------------
     def functions(self) -> dict[str, Callable[..., str]]:
         """The macros by the names pages use."""
         return {name: getattr(self, name) for name in MACRO_NAMES}

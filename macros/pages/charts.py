@@ -39,12 +39,14 @@ GRID = "#d1d5db"
 class Frame:
     """The drawing area inside the SVG (margins leave room for the axis labels)."""
 
-    width: int = 520
-    height: int = 260
-    left: int = 56
-    right: int = 30
-    top: int = 18
-    bottom: int = 34
+    # Drawn at about the width it is shown on a phone (≈ 310 px), so 15-unit text stays ≥ 12 px there.
+    width: int = 360
+    height: int = 190
+    left: int = 58
+    right: int = 24
+    top: int = 14
+    bottom: int = 30
+    font: int = 15
 
     @property
     def inner_w(self) -> float:
@@ -111,7 +113,10 @@ def line_chart(ind: Indicator, a: Assessment | None, frame: Frame = Frame(), uid
     lows = [v[0] if isinstance(v, tuple) else v for v in ind.values.values()]
     highs = [v[1] if isinstance(v, tuple) else v for v in ind.values.values()]
     candidates = lows + highs + ([target.value] if target else [])
-    ticks = nice_ticks(min(0.0, *candidates), max(candidates) * 1.05 if max(candidates) > 0 else 1.0)
+    high = max(candidates) * 1.05 if max(candidates) > 0 else 1.0
+    if ind.unit == "%" and max(candidates) <= 100:
+        high = min(high, 100.0)  # a share never runs past 100%: an axis to 150% misleads
+    ticks = nice_ticks(min(0.0, *candidates), high)
     y_min, y_max = ticks[0], ticks[-1]
     decimals = _decimals_for(ticks)
     colour = STATUS_COLOURS[a.status] if a is not None and target is not None else NEUTRAL
@@ -126,12 +131,11 @@ def line_chart(ind: Indicator, a: Assessment | None, frame: Frame = Frame(), uid
     for t in ticks:  # grid and value labels
         parts.append(f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{_fmt(y(t))}" y2="{_fmt(y(t))}" '
                      f'stroke="{GRID}" stroke-width="1"/>')
-        parts.append(f'<text x="{frame.left - 6}" y="{_fmt(y(t) + 4)}" text-anchor="end" font-size="12" '
+        parts.append(f'<text x="{frame.left - 6}" y="{_fmt(y(t) + 5)}" text-anchor="end" font-size="{frame.font}" '
                      f'fill="{NEUTRAL}">{h.text(format_number(t, decimals))}</text>')
-    for year in range(first_year, last_year + 1):  # year labels
-        if span_years > 10 and (year - first_year) % 2:
-            continue
-        parts.append(f'<text x="{_fmt(x(year))}" y="{frame.height - 10}" text-anchor="middle" font-size="12" '
+    step = max(1, math.ceil((span_years + 1) * frame.font * 2.6 / frame.inner_w))  # labels never touch
+    for year in range(first_year, last_year + 1, step):  # year labels
+        parts.append(f'<text x="{_fmt(x(year))}" y="{frame.height - 8}" text-anchor="middle" font-size="{frame.font}" '
                      f'fill="{NEUTRAL}">{year}</text>')
     parts.append(f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{_fmt(y(y_min))}" '
                  f'y2="{_fmt(y(y_min))}" stroke="{NEUTRAL}" stroke-width="1"/>')
@@ -142,11 +146,6 @@ def line_chart(ind: Indicator, a: Assessment | None, frame: Frame = Frame(), uid
                      f'y2="{ty}" stroke="{NEUTRAL}" stroke-width="2" stroke-dasharray="6 4"/>')
         parts.append(f'<rect x="{_fmt(x(target.year) - 5)}" y="{_fmt(y(target.value) - 5)}" width="10" height="10" '
                      f'fill="#fff" stroke="{NEUTRAL}" stroke-width="2"/>')
-        label = f"Mục tiêu {'≥' if target.direction == 'at_least' else '≤'} " \
-                f"{format_value(target.value, ind.unit, ind.decimals)}"
-        # Above the dashed line at its start, away from the latest value's label at the right.
-        parts.append(f'<text x="{_fmt(x(start) + 4)}" y="{_fmt(y(target.value) - 7)}" '
-                     f'font-size="12" fill="{NEUTRAL}">{h.text(label)}</text>')
     for year, v in ind.values.items():  # ranges as vertical bars
         if isinstance(v, tuple):
             parts.append(f'<line x1="{_fmt(x(year))}" x2="{_fmt(x(year))}" y1="{_fmt(y(v[0]))}" y2="{_fmt(y(v[1]))}" '
@@ -159,12 +158,16 @@ def line_chart(ind: Indicator, a: Assessment | None, frame: Frame = Frame(), uid
     shown = format_value(ind.values[latest], ind.unit, ind.decimals)
     if a is not None and target is not None:
         shown = f"{STATUS_SYMBOLS[a.status]} {shown}"
-    lx = x(latest)
-    anchor = "end" if lx > frame.left + frame.inner_w * 0.75 else "start"
-    parts.append(f'<circle cx="{_fmt(lx)}" cy="{_fmt(y(values[latest]))}" r="6" fill="{colour}" stroke="#fff" '
-                 f'stroke-width="2"/>')
-    parts.append(f'<text x="{_fmt(lx + (-10 if anchor == "end" else 10))}" y="{_fmt(y(values[latest]) + 18)}" '
-                 f'text-anchor="{anchor}" font-size="13" font-weight="700" fill="{colour}">{h.text(shown)}</text>')
+    lx, ly = x(latest), y(values[latest])
+    parts.append(f'<circle cx="{_fmt(lx)}" cy="{_fmt(ly)}" r="6" fill="{colour}" stroke="#fff" stroke-width="2"/>')
+    points_xy = [(x(yr), y(values[yr])) for yr in years]
+    target_line = None
+    if target is not None:
+        start = target.base_year if target.base_year is not None else first_year
+        target_line = (x(start), x(target.year), y(target.value))
+    tx, ty, anchor = place_label(shown, lx, ly, points_xy, target_line, frame)
+    parts.append(f'<text x="{_fmt(tx)}" y="{_fmt(ty)}" text-anchor="{anchor}" font-size="{frame.font}" '
+                 f'font-weight="700" fill="{colour}">{h.text(shown)}</text>')
     title = f"Biểu đồ: {ind.name}"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" '
             f'width="{frame.width}" height="{frame.height}" role="img" class="hb-chart__svg" '
@@ -172,6 +175,45 @@ def line_chart(ind: Indicator, a: Assessment | None, frame: Frame = Frame(), uid
             f'<title id="chart-{uid}-title">{h.text(title)}</title>'
             f'<desc id="chart-{uid}-desc">{h.text(describe(ind, a))}</desc>'
             + "".join(parts) + "</svg>")
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _text_box(text: str, x: float, baseline: float, anchor: str, font: int) -> Box:
+    """The box a label takes (a bold digit or letter is about 0.6 of the font size wide)."""
+    width = len(text) * font * 0.6
+    left = x - width if anchor == "end" else x
+    return (left, baseline - font, left + width, baseline + font * 0.25)
+
+
+def _hits_segment(box: Box, a: tuple[float, float], b: tuple[float, float], pad: float = 3) -> bool:
+    left, top, right, bottom = box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
+    steps = 24
+    return any(left <= a[0] + (b[0] - a[0]) * i / steps <= right and top <= a[1] + (b[1] - a[1]) * i / steps <= bottom
+               for i in range(steps + 1))
+
+
+def place_label(text: str, px: float, py: float, points: list[tuple[float, float]],
+                target_line: tuple[float, float, float] | None, frame: Frame) -> tuple[float, float, str]:
+    """Where the latest value's label goes: beside its point, clear of the line, the points, the target's dashed
+    line and the frame's edges (the first of eight places that touches nothing, else the one touching least)."""
+    gap, f = 9, frame.font
+    places = [(px - gap, py - gap, "end"), (px - gap, py + f + gap, "end"), (px + gap, py - gap, "start"),
+              (px + gap, py + f + gap, "start"), (px - gap, py - 2 * f, "end"), (px - gap, py + 2 * f + gap, "end"),
+              (px - gap, py + f * 0.35, "end"), (px + gap, py + f * 0.35, "start")]
+    segments = list(zip(points, points[1:], strict=False))
+    if target_line is not None:
+        segments.append(((target_line[0], target_line[2]), (target_line[1], target_line[2])))
+
+    def collisions(place: tuple[float, float, str]) -> int:
+        box = _text_box(text, place[0], place[1], place[2], f)
+        outside = box[0] < 0 or box[2] > frame.width or box[1] < 0 or box[3] > frame.height - frame.bottom
+        lines = sum(_hits_segment(box, a, b) for a, b in segments)
+        dots = sum(box[0] - 6 <= x <= box[2] + 6 and box[1] - 6 <= y <= box[3] + 6 for x, y in points)
+        return 10 * outside + lines + dots
+
+    return min(places, key=collisions)
 
 
 def sparkline(ind: Indicator, a: Assessment | None, width: int = 160, height: int = 40) -> str:

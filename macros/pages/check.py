@@ -12,17 +12,18 @@ from ..core.errors import DataError, Problem, suggest
 from ..core.load import discover, display_path, linked_files, load_dataset
 from ..core.model import Dataset
 from ..core.yamlsafe import read_capped
+from .api import illustrative_notice
 from .comments import check_absorbed, check_sections
 from .docsfiles import docs_tree_problems, walk_docs
 from .drafts import find_drafts
 from .htmllint import lint_html
-from .lint import lint_figures
+from .lint import lint_figures, lint_status_words, lint_tone_marks, prose_only
 from .pagelint import lint_page
 from .render import PageRenderer, PageSource, discover_pages, read_page
 from .scan import blank_spans, fenced
 from .sections import SectionIndex, reading_order
 from .siteconfig import site_config_problems
-from .words import PageWords, count_words
+from .words import PageWords, count_seen, count_words
 
 _CODE = re.compile(r"`+[^`\n]*`+")  # inline code, on one line (linear)
 _HEADING = re.compile(r"^#[ \t]+(.+)$", re.M)  # linear; the closing #s are stripped after
@@ -53,7 +54,12 @@ class Report:
 
     @property
     def total_words(self) -> int:
-        return sum(p.words for p in self.pages)
+        """Words readers see in the handbook; editorial appendices are counted apart."""
+        return sum(p.words for p in self.pages if not p.appendix)
+
+    @property
+    def appendix_words(self) -> int:
+        return sum(p.words for p in self.pages if p.appendix)
 
 
 def page_title(page: PageSource) -> str:
@@ -88,7 +94,7 @@ def _budget_problems(report: Report, ds: Dataset, docs_display: str) -> None:
     hb = ds.handbook
     known = {p.src for p in report.pages}
     for page in report.pages:
-        if page.budget is None:
+        if page.budget is None and not page.appendix:
             report.problems.append(Problem(f"{docs_display}/{page.src}", 1, "(words)", "page has no word budget",
                                            f"add `{page.src}: N` under budgets.pages in {hb.origin.file}"))
         elif page.over:
@@ -129,17 +135,21 @@ def _stray_files(data_dir: Path, root: Path) -> list[Problem]:
 def _check_page(page: PageSource, docs_dir: Path, drafts: set[str], budgets: dict[str, int],
                 renderer: PageRenderer | None, key: str) -> PageResult:
     """Everything the check finds in one page: figure lint, links and markup, words, macro calls."""
-    problems = lint_figures(page.body, page.display, page.offset) + lint_page(page, docs_dir, drafts)
-    words = PageWords(page.src, page_title(page), count_words(page.body), budgets.get(page.src))
+    problems = (lint_figures(page.body, page.display, page.offset) + lint_status_words(page.body, page.display, page.offset)
+                + lint_tone_marks(prose_only(page.body), page.display, page.offset) + lint_page(page, docs_dir, drafts))
     rendered = None
+    seen = None
     if renderer is not None:
         text, render_problems = renderer.render(page)
         problems += render_problems
         if text is not None:
+            seen = count_seen(illustrative_notice(text))  # what readers see: tables, cards and notes too
             markup = _markup_problems(page, text)
             problems += markup
             if not render_problems and not markup:
                 rendered = (digest(page.body), text)
+    words = PageWords(page.src, page_title(page), count_words(page.body) if seen is None else seen,
+                      budgets.get(page.src), page.meta.get("appendix") is True)
     return PageResult(key, problems, words, rendered)
 
 
@@ -151,6 +161,9 @@ def _load_data(report: Report, data_dir: Path, root: Path, cache: CheckCache) ->
     """
     contents = {path: read_capped(path) for path in (discover(data_dir) if data_dir.is_dir() else [])}
     report.data_files = len(contents)
+    for path, raw in contents.items():  # one tone-mark style in the data's text too (names, lists, summaries)
+        if isinstance(raw, bytes):
+            report.problems.extend(lint_tone_marks(raw.decode("utf-8", "replace"), display_path(path, root)))
     key = cache.dataset_key(contents, data_dir) if cache.enabled else ""
     loaded = cache.get_dataset(key)
     if loaded is None:

@@ -56,8 +56,11 @@ def table(headers: list[str], rows: list[tuple[dict, list[str]]], caption: str |
     # Newlines between cells and rows: the search indexer joins text nodes, so "10,2%" and the next
     # cell's "Số liệu" would otherwise be indexed as one word.
     head = "\n".join(f'<th scope="col">{text(h)}</th>' for h in headers)
+    # Each cell names its column (data-label): on a phone a table marked hb-stack is read as one card per row.
+    labels = [attrs(data_label=h) for h in headers]
     body = "\n".join(
-        tag("tr", "\n".join(f"<td>{cell}</td>" for cell in cells), **row_attrs) for row_attrs, cells in rows
+        tag("tr", "\n".join(f"<td{labels[i] if i < len(labels) else ''}>{cell}</td>" for i, cell in enumerate(cells)),
+            **row_attrs) for row_attrs, cells in rows
     )
     cap = f"<caption>{text(caption)}</caption>" if caption else ""
     # The class sits on the wrapper: Material styles only `table:not([class])`, and the wrapper is what

@@ -87,3 +87,53 @@ def lint_figures(body: str, display: str, offset: int = 0) -> list[Problem]:
         problems.append(Problem(display, line, f'"{found}"', "a figure typed in the prose",
                                 'put it in data/ and insert it with a macro, e.g. {{ fig("id") }}'))
     return problems
+
+
+# A status is computed (macros.core.status); typed beside a target's figure it can contradict the badge.
+STATUS_WORDS = ("đã đạt", "không đạt", "chưa đạt", "có nguy cơ", "nguy cơ không đạt", "đúng tiến độ", "chậm tiến độ",
+                "vượt mục tiêu", "vượt chỉ tiêu", "khó đạt", "đạt thấp")
+_STATUS = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, STATUS_WORDS), key=len, reverse=True)) + r")(?!\w)",
+                     re.IGNORECASE)
+_TARGET_CALL = re.compile(r"\{\{-?\s*(fig|target|change)\s*\(")
+_STATUS_CALL = re.compile(r"\{\{-?\s*(status|targets_list|targets_table)\s*\(")
+
+
+def lint_status_words(body: str, display: str, offset: int = 0) -> list[Problem]:
+    """A status word typed in a line of prose that cites a target's figure, where {{ status() }} would state it."""
+    problems = []
+    prose_lines = prose_only(body).split("\n")
+    for i, line in enumerate(body.split("\n")):
+        if not _TARGET_CALL.search(line) or _STATUS_CALL.search(line):
+            continue
+        match = _STATUS.search(prose_lines[i] if i < len(prose_lines) else "")
+        if match:
+            problems.append(Problem(display, i + 1 + offset, f'"{match.group(1)}"', "a target's status typed in the prose",
+                                    'let the data say it: {{ status("id") }}, or a list from {{ targets_list("at_risk") }}'))
+    return problems
+
+
+# One tone-mark style across the handbook: the traditional placement Party and State documents use ("hóa", "họa",
+# "ủy", "khỏe"), never the newer one ("hoá", "hoạ", "uỷ") beside it. Only an open syllable differs: "hoạch",
+# "thoát" and "quý" are the same in both styles.
+_NEW_STYLE = {"oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oé": "óe", "oè": "òe", "oẻ": "ỏe",
+              "oẽ": "õe", "oẹ": "ọe", "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
+_NEW_STYLE.update({k[0].upper() + k[1]: v[0].upper() + v[1] for k, v in list(_NEW_STYLE.items())})
+_TONE = re.compile(r"(?<![qQ])(" + "|".join(_NEW_STYLE) + r")(?![^\W\d_])")
+
+
+def traditional_tones(text: str) -> str:
+    """``text`` with every newer-style tone mark moved to the traditional place ("minh hoạ" → "minh họa")."""
+    return _TONE.sub(lambda m: _NEW_STYLE[m.group(1)], text)
+
+
+def lint_tone_marks(text: str, display: str, offset: int = 0) -> list[Problem]:
+    """Each word spelt in the newer tone-mark style, with its spelling in the handbook's style."""
+    problems = []
+    for i, line in enumerate(text.split("\n")):
+        for match in _TONE.finditer(line):
+            start = max(line.rfind(" ", 0, match.start()) + 1, 0)
+            end = match.end()
+            word = line[start:end].strip("\"'“”(«")
+            problems.append(Problem(display, i + 1 + offset, f'"{word}"', "tone mark in the newer style",
+                                    f'write "{traditional_tones(word)}": the handbook places tone marks one way'))
+    return problems

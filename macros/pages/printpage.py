@@ -33,3 +33,26 @@ def prefix_section_ids(html: str) -> str:
 
         out.append(_ID.sub(prefix, chunk))
     return "".join(out)
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-5])\b", re.IGNORECASE)
+_PART_PAGE = re.compile(r"<section class=[\"']print-page[^>]*\bheading-number=[\"']\d+\.\d")
+
+
+def nest_part_headings(html: str) -> str:
+    """Headings of a page inside a Phần one level down (h1 → h2 …), so the PDF's bookmarks, which follow the
+    heading levels, nest each page under its Phần instead of listing Phần and pages side by side."""
+    starts = [m.start() for m in _SECTION.finditer(html)]
+    if not starts:
+        return html
+    out = [html[:starts[0]]]
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(html)
+        chunk = html[start:end]
+        if _PART_PAGE.match(chunk):
+            # The chunk ends where the next page starts; a Phần's own title (after this page's </section>) stays.
+            close = chunk.find("</section>")
+            body, rest = (chunk[:close], chunk[close:]) if close >= 0 else (chunk, "")
+            chunk = _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body) + rest
+        out.append(chunk)
+    return "".join(out)

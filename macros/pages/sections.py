@@ -69,7 +69,9 @@ class Slugger:
     def __init__(self) -> None:
         import markdown
 
-        self.md = markdown.Markdown(extensions=["toc", "attr_list"])
+        from .headings import slugify  # the slug function mkdocs.yml's toc is given by the hooks file
+
+        self.md = markdown.Markdown(extensions=["toc", "attr_list"], extension_configs={"toc": {"slugify": slugify}})
 
     def ids(self, lines: list[str]) -> list[tuple[str, str]] | None:
         self.md.reset()

@@ -41,7 +41,23 @@ def banner_fields(hb: Handbook) -> dict[str, str]:
         "date": date,
         "print_header": header,
         "print_header_css": css_string(header),
+        "header_parent": (hb.header_parent or "").upper(),
+        "header_issuer": (hb.header_issuer or "").upper(),
+        "header_place_date": place_and_date(hb),
     }
+
+
+def place_and_date(hb: Handbook) -> str:
+    """"<nơi ban hành>, ngày 15 tháng 01 năm 2025", as a Party document writes its place and date (day and month
+    below 10 with a leading zero); empty without a place."""
+    if not hb.header_place:
+        return ""
+    d = hb.date
+    if d.day and d.month:
+        return f"{hb.header_place}, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+    if d.month:
+        return f"{hb.header_place}, tháng {d.month:02d} năm {d.year}"
+    return f"{hb.header_place}, năm {d.year}"
 
 
 PRINT_PAGE_CSS = "assets/stylesheets/hb-print-page.css"
@@ -57,7 +73,9 @@ def print_page_css(fields: dict[str, str]) -> str:
             f"  @top-center {{ content: {fields['print_header_css']}; }}\n"
             '  @bottom-center { content: "Trang " counter(page) " / " counter(pages); }\n'
             "  @bottom-right { content: none; }\n"
-            "}\n")
+            "}\n"
+            # The cover carries the draft status in its own stamp: no running draft line above it.
+            "@page :first {\n  @top-center { content: none; }\n}\n")
 
 
 def default_title(name: str) -> str:

@@ -1,4 +1,4 @@
-"""MkDocs hooks (mkdocs.yml ``hooks:``): keep drafts and editor notes out of the built site.
+"""MkDocs hooks (mkdocs.yml ``hooks:``): keep drafts and editor notes out of the built site; number the headings.
 
 MkDocs loads this file by path, not as part of the ``macros`` package, so it puts the project folder on
 ``sys.path`` and hands over to the core (:mod:`macros.pages.drafts`), which does not import MkDocs.
@@ -25,6 +25,11 @@ from macros.pages.htmllint import lint_html  # noqa: E402
 from macros.pages.printpage import prefix_section_ids  # noqa: E402
 
 _drafts: set[str] = set()
+
+# Numbered headings and their anchors, the page's one illustrative notice, the print page's nested bookmarks.
+from macros.pages.api import illustrative_notice  # noqa: E402
+from macros.pages.headings import number_headings, numbered_title, roman, slugify  # noqa: E402
+from macros.pages.printpage import nest_part_headings  # noqa: E402
 
 # mkdocs-print-site-plugin rewrites each link of a page with ``page_html.replace(link, new)`` over the
 # whole page, once per link: quadratic in the page. A page with 10,000 table rows (a large report's
@@ -98,6 +103,33 @@ def on_files(files: Files, config: Any) -> Files:
     return files
 
 
+def _page_number(page: Any) -> str | None:
+    """I, II … for a page inside a section of the nav (a Phần), by its place among the section's pages."""
+    parent = getattr(page, "parent", None)
+    if parent is None:
+        return None
+    pages = [child for child in parent.children if getattr(child, "is_page", False)]
+    return roman(pages.index(page) + 1) if page in pages else None
+
+
+def on_nav(nav: Any, config: Any, files: Files) -> Any:
+    """Number the pages of each section in the nav, so the contents, the print page and bookmarks carry it; and,
+    before any page is rendered, give ``toc`` the handbook's slug function (anchors keep "đ" as "d"), so
+    mkdocs.yml stays plain YAML with no ``!!python`` tag."""
+    if "toc" in config["markdown_extensions"]:
+        config["mdx_configs"].setdefault("toc", {}).setdefault("slugify", slugify)
+    for page in nav.pages:
+        if page.title:
+            page.title = numbered_title(page.title, _page_number(page))
+    return nav
+
+
+@event_priority(-100)  # after mkdocs-macros has rendered the page: the headings and figures are final
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
+    """Numbered headings with stable ids (macros.pages.headings), and the page's one illustrative notice."""
+    return illustrative_notice(number_headings(markdown, _page_number(page)))
+
+
 @event_priority(100)  # before every plugin: the print page and the search index copy the content
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     """Strip editors' HTML comments from the page, then refuse markup that runs code or loads from outside, in
@@ -126,6 +158,6 @@ def on_post_build(config: Any) -> None:
     path = Path(page.file.abs_dest_path) if page is not None else None
     if path is not None and path.is_file():
         html = path.read_text(encoding="utf-8")
-        fixed = strip_html_comments(prefix_section_ids(html))
+        fixed = nest_part_headings(strip_html_comments(prefix_section_ids(html)))
         if fixed != html:
             path.write_text(fixed, encoding="utf-8")

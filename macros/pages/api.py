@@ -376,7 +376,7 @@ class Macros:
                 base, latest, self._badge(a), self._method_cell(a, ind),
             ]))
         return h.table(["Chỉ tiêu", "Mục tiêu", "Năm gốc", "Mới nhất", "Tình trạng", "Căn cứ tính"], rows,
-                       caption="Chỉ tiêu và tình trạng thực hiện", class_="hb-table hb-targets", searchable=False)
+                       caption="Chỉ tiêu và tình trạng thực hiện", class_="hb-table hb-targets", search_rows=True)
 
     def _method_cell(self, a: Assessment, ind: Indicator) -> str:
         parts = [h.text(a.reason)]
@@ -441,7 +441,7 @@ class Macros:
                                                  h.text(format_date(d.date)) if d.date else "—",
                                                  h.text(d.issuer), title]))
         return h.table(["Văn bản", "Ngày", "Cơ quan ban hành", "Trích yếu"], rows, caption="Văn bản tham chiếu",
-                       class_="hb-table hb-documents")
+                       class_="hb-table hb-documents", search_rows=True)
 
     @_macro
     def sources_list(self) -> str:
@@ -455,9 +455,14 @@ class Macros:
 
     @_macro
     def abbreviations(self) -> str:
-        rows = [({}, [h.tag("strong", h.text(a.short)), h.text(a.full)])
-                for a in vi_sorted(self.ds.abbreviations, key=lambda a: a.short)]
-        return h.table(["Viết tắt", "Viết đầy đủ"], rows, caption="Từ viết tắt", class_="hb-table hb-abbr")
+        rows, ids = [], set()
+        for a in vi_sorted(self.ds.abbreviations, key=lambda a: a.short):
+            row_id = h.anchor_id("abbr", a.short)
+            row_id = next(f"{row_id}-{n}" for n in range(1, 10**6) if f"{row_id}-{n}" not in ids) if row_id in ids else row_id
+            ids.add(row_id)
+            rows.append(({"id": row_id}, [h.tag("strong", h.text(a.short)), h.text(a.full)]))
+        return h.table(["Viết tắt", "Viết đầy đủ"], rows, caption="Từ viết tắt", class_="hb-table hb-abbr",
+                       search_rows=True)
 
     @_macro
     def status_method(self) -> str:

@@ -67,3 +67,10 @@ def test_the_built_index_holds_every_document_target_and_abbreviation_row(built_
     # The documents table is no longer a run-on block in its section's text.
     page = by_location[documents]
     assert not any(d.number and d.number in page["text"] for d in ds.documents.values())
+
+
+def test_a_table_naming_columns_keeps_the_title_and_those_columns_only():
+    rows = [({"id": "tgt-a"}, ["Tỷ lệ hộ nghèo", "≤ 1,00% (2025)", "2,50% (2020)", "0,90% (2024)", "Đã đạt"])]
+    page = h.table(["Chỉ tiêu", "Mục tiêu", "Năm gốc", "Mới nhất", "Tình trạng"], rows, search_rows=(1, 3, 4))
+    assert row_entries("chi-tieu/", page) == [
+        {"location": "chi-tieu/#tgt-a", "title": "Tỷ lệ hộ nghèo", "text": "≤ 1,00% (2025) · 0,90% (2024) · Đã đạt"}]

@@ -2,7 +2,7 @@
 
 Queries are generated from the built pages, never written by hand: from each page's text as a reader sees it
 (what the search index holds: tables marked ``data-search-exclude`` are left out unless their rows are
-entries, ``data-search-rows``), phrases of 3 and 4 syllables within one clause that occur on that page only
+entries, ``data-hb-search-rows``), phrases of 3 and 4 syllables within one clause that occur on that page only
 (compared without diacritics, the way a query without them would match), each typed as printed (lower case)
 and without any diacritics. Callers add their own reader queries; a reader query's expected pages are the
 pages whose text holds it as a phrase, found the same way.
@@ -44,6 +44,13 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", bare).lower()
 
 
+def shape_key(word: str) -> str:
+    """A word's letters and its set of marks, as the worker compares them: "xóa" and "xoá" are one word."""
+    chars = unicodedata.normalize("NFD", word.lower())
+    marks = sorted(c for c in chars if unicodedata.combining(c))
+    return "".join(c for c in chars if not unicodedata.combining(c)) + "|" + "".join(marks)
+
+
 @dataclass(frozen=True)
 class Query:
     text: str
@@ -60,6 +67,8 @@ class _Article(HTMLParser):
         self._now: list[str] = []
         self._inside = 0  # depth inside <article>
         self._skip = 0  # depth inside a skipped element
+        self._columns: set[int] | None = None  # the columns a row-entry table gives its entries
+        self._column = -1
 
     def _flush(self) -> None:
         text = " ".join("".join(self._now).split())
@@ -80,8 +89,16 @@ class _Article(HTMLParser):
         self._inside += 1
         if tag in BLOCKS:
             self._flush()
-        excluded = "data-search-exclude" in names and "data-search-rows" not in names
-        if self._skip or tag in SKIP_TAGS or excluded or "headerlink" in (names.get("class") or ""):
+        rows = names.get("data-hb-search-rows") if "data-hb-search-rows" in names else None
+        if rows is not None:
+            self._columns = {0, *(int(c) for c in rows.split())} if rows.split() else None
+        if tag == "tr":
+            self._column = -1
+        elif tag in {"td", "th"}:
+            self._column += 1
+        left_out = tag in {"td", "th"} and self._columns is not None and self._column not in self._columns
+        excluded = "data-search-exclude" in names and rows is None
+        if self._skip or tag in SKIP_TAGS or excluded or left_out or "headerlink" in (names.get("class") or ""):
             self._skip += 1
 
     def handle_endtag(self, tag: str) -> None:
@@ -90,6 +107,8 @@ class _Article(HTMLParser):
         self._inside -= 1
         if self._skip:
             self._skip -= 1
+        if tag == "table":
+            self._columns = None
         if tag in BLOCKS or not self._inside:
             self._flush()
 
@@ -216,7 +235,8 @@ async ([workerUrl, indexUrl, queries, material, mark]) => {
       const article = group.find(item => !item.location.includes("#")) || group[0];
       return article.location.split("#")[0];
     });
-    out.push({pages, ms});
+    const entries = result.data.items.length ? result.data.items[0].map(item => item.location) : [];
+    out.push({pages, ms, entries});
   }
   worker.terminate();
   return {ready, out};
@@ -231,6 +251,7 @@ class Report:
     ranked: list[list[str]]
     times_ms: list[float]
     ready_ms: float
+    first_entries: list[list[str]] = field(default_factory=list)  # the entries of the first result page
     by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -276,7 +297,8 @@ def run(site: Path, queries: list[Query], material: bool = False, browser=None) 
             finally:
                 context.close()
         return Report("Material as it ships" if material else "handbook", queries,
-                      [r["pages"] for r in got["out"]], [r["ms"] for r in got["out"]], got["ready"])
+                      [r["pages"] for r in got["out"]], [r["ms"] for r in got["out"]], got["ready"],
+                      [r["entries"] for r in got["out"]])
 
     if browser is not None:
         return go(browser)

@@ -57,13 +57,15 @@ def tag(name: str, content: str = "", **attributes: object) -> str:
 
 
 def table(headers: list[str], rows: list[tuple[dict, list[str]]], caption: str | None = None,
-          class_: str = "hb-table", searchable: bool = True, search_rows: bool = False) -> str:
+          class_: str = "hb-table", searchable: bool = True, search_rows: bool | tuple[int, ...] = False) -> str:
     """A scrollable table: headers are plain text, each row is (row attributes, cells of safe HTML).
 
     ``searchable=False`` keeps the table out of the site's search index (Material skips an element
     marked ``data-search-exclude``). ``search_rows=True`` keeps it out too, but marks it
-    ``data-search-rows``: after the build each row with an ``id`` becomes a search entry of its own
+    ``data-hb-search-rows``: after the build each row with an ``id`` becomes a search entry of its own
     (macros/site/search.py), so a reader's query finds the row, not a run-on block of the whole table.
+    A tuple names the columns (after the first, the entry's title) the entry's text keeps: every reader
+    downloads the index on the first visit, so a table of thousands of rows keeps only what finds a row.
     """
     # Newlines between cells and rows: the search indexer joins text nodes, so "10,2%" and the next
     # cell's "Số liệu" would otherwise be indexed as one word.
@@ -74,6 +76,10 @@ def table(headers: list[str], rows: list[tuple[dict, list[str]]], caption: str |
     cap = f"<caption>{text(caption)}</caption>" if caption else ""
     # The class sits on the wrapper: Material styles only `table:not([class])`, and the wrapper is what
     # scrolls sideways on a phone (focusable, so keyboard users can scroll it too).
-    exclude = " data-search-exclude data-search-rows" if search_rows else "" if searchable else " data-search-exclude"
+    if search_rows:
+        columns = " ".join(str(c) for c in search_rows) if isinstance(search_rows, tuple) else ""
+        exclude = f' data-search-exclude data-hb-search-rows="{columns}"'
+    else:
+        exclude = "" if searchable else " data-search-exclude"
     return (f'<div class="hb-table-wrap {class_}" tabindex="0" role="region"{attrs(aria_label=caption)}{exclude}>'
             f'<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')

@@ -3,7 +3,7 @@
 Material indexes a page by sections (one entry per heading) and flattens a table into its section's
 text: the documents table became one run-on block in which "57-NQ/TW" or a document's title was a few
 words among hundreds, and the result showed the whole table. A table the pages mark
-``data-search-rows`` (macros/pages/html.py: the documents, targets and abbreviations tables) is kept
+``data-hb-search-rows`` (macros/pages/html.py: the documents, targets and abbreviations tables) is kept
 out of its section by Material (it also carries ``data-search-exclude``); here each of its rows that
 has an ``id`` becomes an entry: location ``page/#row-id`` (so the result opens the row and Material
 lists it under its page), title the row's first cell, text the other cells. The index stays
@@ -17,16 +17,19 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-MARK = "data-search-rows"
+# Not "data-search-…": Material strips every such attribute that has a value from the page it writes.
+MARK = "data-hb-search-rows"
 CELL_SEPARATOR = " · "
 
 
 class _Rows(HTMLParser):
-    """(row id, [cell texts]) of every ``<tr id>`` inside an element marked ``data-search-rows``."""
+    """(row id, [cell texts]) of every ``<tr id>`` inside an element marked ``data-hb-search-rows``; when the
+    mark names columns ("1 3 4"), the first cell and those only."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.rows: list[tuple[str, list[str]]] = []
+        self._columns: set[int] | None = None
         self._depth = 0  # open elements inside the marked one (0: outside)
         self._row: tuple[str, list[str]] | None = None
         self._cell: list[str] | None = None
@@ -40,6 +43,8 @@ class _Rows(HTMLParser):
             self._depth += 1
         elif any(name == MARK for name, _ in attrs):
             self._depth = 1
+            wanted = (dict(attrs).get(MARK) or "").split()
+            self._columns = {0, *(int(c) for c in wanted if c.isdigit())} if wanted else None
             return
         if not self._depth:
             return
@@ -57,8 +62,11 @@ class _Rows(HTMLParser):
             self._row[1].append(" ".join("".join(self._cell).split()))
             self._cell = None
         elif tag == "tr" and self._row is not None:
-            if any(self._row[1]):
-                self.rows.append(self._row)
+            cells = self._row[1]
+            if self._columns is not None:
+                cells = [c for i, c in enumerate(cells) if i in self._columns]
+            if any(cells):
+                self.rows.append((self._row[0], cells))
             self._row = None
 
     def handle_data(self, data: str) -> None:

@@ -21,10 +21,12 @@
  *      "nghi" in "nghiệp", counts half, except for the last one, which the reader may still be typing);
  *   4. how many syllables typed with diacritics it holds with the same ones ("xóa" and "xoá" alike);
  *   5. whether its heading holds the whole query, then how much of its heading the query covers;
- *   then Lunr's score. An entry holding fewer of the typed syllables than max(2, half of them) is left
- *   out when other entries hold that many: one common syllable of a multi-word query is not a result;
- *   and when some entry holds two typed syllables side by side, so is an entry holding neither such a
- *   pair nor every typed syllable (syllables scattered over a section are not the phrase remembered).
+ *   then Lunr's score. An entry holding fewer of the typed syllables (whole words; the last may be the
+ *   start of one) than max(2, half of them) is left out when other entries hold that many: one common
+ *   syllable of a multi-word query is not a result; and when some entry holds two typed syllables side
+ *   by side, so is an entry holding neither such a pair nor every typed syllable (syllables scattered
+ *   over a section are not the phrase remembered).
+ * The time goes to Lunr itself: weighing reads only the positions of the matched terms.
  * Material then boosts and groups the results by page; the scores given here are tiers far enough
  * apart (a factor of 11, above Material's largest boost of 5) that its boost only breaks ties.
  */
@@ -66,6 +68,17 @@
       if (out[i].toString() !== "") kept.push(out[i])
     }
     return kept
+  }
+
+  // Lunr names a state of its term automaton by its edges as label + target id, so an edge "2" to state
+  // 16 and an edge "21"... collide once labels are digits: two states merge and a query expands to a
+  // term the index lacks ("căn)26%" from "(căn)2021" of a chart table), and the query fails. Separated.
+  lunr.TokenSet.prototype.toString = function () {
+    if (this._str) return this._str
+    var str = this.final ? "1" : "0", labels = Object.keys(this.edges).sort()
+    for (var i = 0; i < labels.length; i++)
+      str += "\u0001" + labels[i] + "\u0002" + this.edges[labels[i]].id
+    return (this._str = str)
   }
 
   var parse = lunr.QueryParser.prototype.parse
@@ -142,19 +155,22 @@
       words.push(w)
       all.push(a)
       var whole = w.title.length + w.text.length > 0, some = a.title.length + a.text.length > 0
-      if (some) held++
+      if (whole || (some && k === n - 1)) held++
       coverage += whole || (some && k === n - 1) ? 2 : some ? 1 : 0
       if (some && terms[k].raw !== terms[k].bare) {
-        var want = shape(terms[k].raw), found = false
-        for (var g = 0; g < FIELDS.length && !found; g++) {
-          var spots = (k === n - 1 ? a : w)[FIELDS[g]]
-          for (var s = 0; s < spots.length && s < 50 && !found; s++) {
-            var word = wordAt(result.ref, FIELDS[g], spots[s])
-            found = shape(word) === want ||
-              (k === n - 1 && word.normalize("NFC").toLowerCase().indexOf(terms[k].raw) === 0)
+        // Whole words first: "cá" is rare among the "các" its prefix also matches.
+        // The same word counts 2, a longer word starting with the accented syllables ("các" for "cá") 1.
+        var want = shape(terms[k].raw), found = 0, lists = k === n - 1 ? [w, a] : [w]
+        for (var l = 0; l < lists.length && found < 2; l++)
+          for (var g = 0; g < FIELDS.length && found < 2; g++) {
+            var spots = lists[l][FIELDS[g]]
+            for (var s = 0; s < spots.length && s < 50 && found < 2; s++) {
+              var word = wordAt(result.ref, FIELDS[g], spots[s])
+              if (shape(word) === want) found = 2
+              else if (l > 0 && word.normalize("NFC").toLowerCase().indexOf(terms[k].raw) === 0) found = 1
+            }
           }
-        }
-        if (found) exact++
+        exact += found
       }
     }
     // Runs of typed syllables side by side: positions are block << 20 | token index within the block.

@@ -18,7 +18,7 @@
  *      the reader typed between two syllables counts as a gap of one);
  *   2. how many adjacent pairs of typed syllables are side by side somewhere in it;
  *   3. how many typed syllables it holds as whole words (a longer word merely starting with a syllable,
- *      "nghi" in "nghiệp", counts half, except for the last one, which the reader may still be typing);
+ *      "nghi" in "nghiệp", counts half: Material appends a wildcard to every term);
  *   4. how many syllables typed with diacritics it holds with the same ones ("xóa" and "xoá" alike);
  *   5. whether its heading holds the whole query, then how much of its heading the query covers;
  *   then Lunr's score. An entry holding fewer of the typed syllables (whole words; the last may be the
@@ -48,7 +48,10 @@
   }
 
   // A word's letters and its set of marks: "xóa" and "xoá" (two places for the same tone) are the same word.
+  var shapes = new Map()
   function shape(word) {
+    var known = shapes.get(word)
+    if (known !== undefined) return known
     var letters = "", marks = []
     var chars = String(word).normalize("NFC").toLowerCase().replace(EDGES, "").normalize("NFD")
     for (var i = 0; i < chars.length; i++) {
@@ -56,7 +59,10 @@
       if (c >= "\u0300" && c <= "\u036f") marks.push(c)
       else letters += c
     }
-    return letters + "|" + marks.sort().join("")
+    known = letters + "|" + marks.sort().join("")
+    if (shapes.size > 50000) shapes.clear()
+    shapes.set(word, known)
+    return known
   }
 
   var run = lunr.Pipeline.prototype.run
@@ -81,9 +87,15 @@
     return (this._str = str)
   }
 
+  // Folded, and each term without the punctuation around it, as indexed tokens are: Lunr skips the
+  // pipeline for wildcard terms, so "(đề*" would otherwise look for words starting with "(de".
+  var CLAUSE = /^([+-]?)((?:title|text|tags):)?(.*?)(\*?(?:[~^]\d+)?)$/
   var parse = lunr.QueryParser.prototype.parse
   lunr.QueryParser.prototype.parse = function () {
-    this.lexer.str = fold(this.lexer.str)
+    this.lexer.str = fold(this.lexer.str).split(/\s+/).map(function (clause) {
+      var parts = CLAUSE.exec(clause), term = parts[3].replace(EDGES, "")
+      return term ? parts[1] + (parts[2] || "") + term + parts[4] : ""
+    }).join(" ").trim()
     this.lexer.length = this.lexer.str.length
     return parse.call(this)
   }
@@ -106,8 +118,7 @@
     return field.call(this, name, attributes)
   }
 
-  function wordAt(ref, name, position) {
-    var source = sources[ref + "\u0000" + name]
+  function wordAt(source, position) {
     if (!source) return ""
     var block = source[1][position >>> 20], entry = block && block[position & 0xFFFFF]
     if (entry === undefined) return ""
@@ -132,79 +143,104 @@
     return out
   }
 
-  var FIELDS = ["title", "text"]
+  var FIELDS = ["title", "text"]  // indexes 0 and 1 below
 
-  function weigh(index, result, terms, gaps) {
+  // Arrays reused for every result of a query: weighing thousands of results must not allocate much.
+  function pool(n) {
+    var lists = function () {
+      var out = []
+      for (var k = 0; k < n; k++) out.push([[], []])
+      return out
+    }
+    return {words: lists(), all: lists(), chain: [[], [], [], []], keys: new Map()}
+  }
+
+  // The typed terms an index term matches: each of them it starts with, and whether it is that term.
+  function termsOf(key, terms, cache) {
+    var found = cache.get(key)
+    if (found === undefined) {
+      found = []
+      for (var k = 0; k < terms.length; k++)
+        if (key.lastIndexOf(terms[k].bare, 0) === 0) found.push(k, key === terms[k].bare ? 1 : 0)
+      cache.set(key, found)
+    }
+    return found
+  }
+
+  function weigh(index, result, terms, gaps, arrays) {
     var n = terms.length, metadata = result.matchData.metadata, keys = Object.keys(metadata)
-    var words = [], all = [], coverage = 0, held = 0, exact = 0
-    for (var k = 0; k < n; k++) {
-      var bare = terms[k].bare, w = {title: [], text: []}, a = {title: [], text: []}
-      for (var j = 0; j < keys.length; j++) {
-        var key = keys[j]
-        if (key.indexOf(bare) !== 0) continue
-        for (var f = 0; f < FIELDS.length; f++) {
-          var match = metadata[key][FIELDS[f]]
-          if (!match || !match.position) continue
-          var list = match.position
+    var words = arrays.words, all = arrays.all, coverage = 0, held = 0, exact = 0, matchedInTitle = 0
+    for (var k = 0; k < n; k++)
+      words[k][0].length = words[k][1].length = all[k][0].length = all[k][1].length = 0
+    for (var j = 0; j < keys.length; j++) {
+      var fields = metadata[keys[j]], mine = termsOf(keys[j], terms, arrays.keys)
+      if (fields.title) matchedInTitle++
+      for (var f = 0; f < 2; f++) {
+        var match = fields[FIELDS[f]]
+        if (!match || !match.position) continue
+        var list = match.position
+        for (var e = 0; e < mine.length; e += 2)
           for (var i = 0; i < list.length; i++) {
-            a[FIELDS[f]].push(list[i])
-            if (key === bare) w[FIELDS[f]].push(list[i])
+            all[mine[e]][f].push(list[i])
+            if (mine[e + 1]) words[mine[e]][f].push(list[i])
           }
-        }
       }
-      words.push(w)
-      all.push(a)
-      var whole = w.title.length + w.text.length > 0, some = a.title.length + a.text.length > 0
+    }
+    var source = [null, null]
+    for (k = 0; k < n; k++) {
+      var w = words[k], a = all[k]
+      var whole = w[0].length + w[1].length > 0, some = a[0].length + a[1].length > 0
       if (whole || (some && k === n - 1)) held++
-      coverage += whole || (some && k === n - 1) ? 2 : some ? 1 : 0
+      coverage += whole ? 2 : some ? 1 : 0
       if (some && terms[k].raw !== terms[k].bare) {
-        // Whole words first: "cá" is rare among the "các" its prefix also matches.
-        // The same word counts 2, a longer word starting with the accented syllables ("các" for "cá") 1.
-        var want = shape(terms[k].raw), found = 0, lists = k === n - 1 ? [w, a] : [w]
-        for (var l = 0; l < lists.length && found < 2; l++)
-          for (var g = 0; g < FIELDS.length && found < 2; g++) {
-            var spots = lists[l][FIELDS[g]]
-            for (var s = 0; s < spots.length && s < 50 && found < 2; s++) {
-              var word = wordAt(result.ref, FIELDS[g], spots[s])
+        // Whole words first: "cá" is rare among the "các" its prefix also matches. The same word counts 2,
+        // a longer word starting with the accented syllables ("các" for "cá") 1.
+        var want = shape(terms[k].raw), found = 0
+        for (var l = 0; l < (k === n - 1 ? 2 : 1) && found < 2; l++)
+          for (var g = 0; g < 2 && found < 2; g++) {
+            var spots = (l ? a : w)[g]
+            if (spots.length && !source[g]) source[g] = sources[result.ref + "\u0000" + FIELDS[g]]
+            for (var s = 0; s < spots.length && s < 20 && found < 2; s++) {
+              var word = wordAt(source[g], spots[s])
               if (shape(word) === want) found = 2
-              else if (l > 0 && word.normalize("NFC").toLowerCase().indexOf(terms[k].raw) === 0) found = 1
+              else if (l > 0 && word.normalize("NFC").toLowerCase().lastIndexOf(terms[k].raw, 0) === 0) found = 1
             }
           }
         exact += found
       }
     }
     // Runs of typed syllables side by side: positions are block << 20 | token index within the block.
-    var longest = 0, pairs = [], titleRun = 0
-    for (var h = 0; h < FIELDS.length; h++) {
-      var name = FIELDS[h], previous = null, best = 0
+    var longest = 0, pairs = 0, paired = 0, titleRun = 0, chain = arrays.chain
+    for (var h = 0; h < 2; h++) {
+      var prevPos = chain[0], prevLen = chain[1], curPos = chain[2], curLen = chain[3], best = 0
+      prevPos.length = prevLen.length = 0
       for (var m = 0; m < n; m++) {
-        var here = new Map(), spots2 = (m === n - 1 ? all : words)[m][name]
+        var spots2 = (m === n - 1 ? all : words)[m][h]
+        curPos.length = curLen.length = 0
         for (var t = 0; t < spots2.length; t++) {
-          var p = spots2[t], length = 1
-          var before = previous && previous.get(p - gaps[m])
-          if (before) {
-            length = before + 1
-            pairs[m] = true
-          }
-          if (length > (here.get(p) || 0)) here.set(p, length)
+          var p = spots2[t], length = 1, want2 = p - gaps[m]
+          for (var q = 0; q < prevPos.length; q++)
+            if (prevPos[q] === want2 && prevLen[q] + 1 > length) length = prevLen[q] + 1
+          if (length > 1 && m < 31) paired |= 1 << m
+          curPos.push(p)
+          curLen.push(length)
           if (length > best) best = length
         }
-        previous = here
+        var swap = prevPos; prevPos = curPos; curPos = swap
+        swap = prevLen; prevLen = curLen; curLen = swap
       }
       if (best > longest) longest = best
-      if (name === "title") titleRun = best
+      if (h === 0) titleRun = best
     }
+    for (; paired; paired &= paired - 1) pairs++
     var vector = index.fieldVectors["title/" + result.ref]
-    var inTitle = vector ? vector.elements.length / 2 : 0, matchedInTitle = 0
-    for (var x = 0; x < keys.length; x++)
-      if (metadata[keys[x]].title) matchedInTitle++
+    var inTitle = vector ? vector.elements.length / 2 : 0
     var cover = inTitle ? Math.min(matchedInTitle / inTitle, 1) : 0
     return {
       held: held,
       whole: held === n,
       run: longest,
-      tier: [longest, pairs.filter(Boolean).length, coverage, exact, titleRun === n && n > 0 ? 1 : 0,
-             Math.round(cover * 4)]
+      tier: [longest, pairs, coverage, exact, titleRun === n && n > 0 ? 1 : 0, Math.round(cover * 4)]
     }
   }
 
@@ -214,20 +250,12 @@
     return 0
   }
 
-  var EXACT_BOOST = 10
   var TIER_BASE = 11
   var MAX_TIERS = 250
-  var PLAIN_WILDCARD = /^([^+\-~^:*\s]+)\*$/
   var search = lunr.Index.prototype.search
   lunr.Index.prototype.search = function (query) {
     var typed = typedTerms(this, query)
-    // Each wildcard term is searched a second time as the whole word, boosted, so the words the reader
-    // typed count more than longer words that merely start with them.
-    var boosted = String(query).split(/\s+/).map(function (term) {
-      var match = PLAIN_WILDCARD.exec(term)
-      return match ? match[1] + "^" + EXACT_BOOST + " " + term : term
-    })
-    var results = search.call(this, boosted.join(" "))
+    var results = search.call(this, query)
     var terms = [], gaps = [], gap = 1
     for (var i = 0; i < typed.length; i++) {
       if (typed[i].stop) {
@@ -240,9 +268,9 @@
     }
     if (!terms.length || !results.length) return results
 
-    var weighed = [], most = 0, phrase = false
+    var weighed = [], most = 0, phrase = false, arrays = pool(terms.length)
     for (var r = 0; r < results.length; r++) {
-      var w = weigh(this, results[r], terms, gaps)
+      var w = weigh(this, results[r], terms, gaps, arrays)
       w.result = results[r]
       weighed.push(w)
       if (w.held > most) most = w.held

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -121,3 +123,18 @@ def test_a_document_number_opens_its_row(chromium: Any, site_url: str, built_sit
             missing.append((number, found[:2], links[:4]))
     context.close()
     assert not missing, missing
+
+
+def test_the_readme_commands_print_the_figures(built_site: Path) -> None:
+    """Both README examples of `python -m macros.bench.searchquality`, on the session's build."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^\s*python -m macros\.bench\.searchquality (\S+)(.*)$", readme, re.M)
+    assert len(commands) == 2, commands
+    for _, options in commands:
+        result = subprocess.run([sys.executable, "-m", "macros.bench.searchquality", str(built_site), *options.split()],
+                                cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert re.search(r"all phrases \(\d+\)\s+top1\s+\d+\.\d%\s+\d+\.\d%", result.stdout), result.stdout
+    missing = subprocess.run([sys.executable, "-m", "macros.bench.searchquality", str(built_site / "nothing")],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert missing.returncode == 1 and "build the site first" in missing.stdout

@@ -9,7 +9,7 @@ import pytest
 
 from macros.core.load import load_dataset
 from macros.pages import html as h
-from macros.site.search import add_row_entries, row_entries, table_rows
+from macros.site.search import add_row_entries, row_entries, table_rows, worker_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,3 +74,13 @@ def test_a_table_naming_columns_keeps_the_title_and_those_columns_only():
     page = h.table(["Chỉ tiêu", "Mục tiêu", "Năm gốc", "Mới nhất", "Tình trạng"], rows, search_rows=(1, 3, 4))
     assert row_entries("chi-tieu/", page) == [
         {"location": "chi-tieu/#tgt-a", "title": "Tỷ lệ hộ nghèo", "text": "≤ 1,00% (2025) · 0,90% (2024) · Đã đạt"}]
+
+
+def test_the_worker_script_loses_its_comments_not_its_code():
+    source = (ROOT / "macros" / "site" / "assets" / "search-fold.js").read_text(encoding="utf-8")
+    script = worker_script(source)
+    assert len(script) < 0.75 * len(source)
+    assert "/*" not in script.split("\n")[0] and not any(line.lstrip().startswith("//") for line in script.splitlines())
+    code = [line.strip() for line in source.splitlines()
+            if line.strip() and not line.strip().startswith(("//", "/*", "*"))]
+    assert [line for line in script.splitlines() if line] == code

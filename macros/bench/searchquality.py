@@ -129,12 +129,16 @@ _LETTERS = re.compile(r"^[^\W\d_]+$")
 _SEPARATOR = re.compile(r"[\s\-]+")  # Material's search separator: "57-NQ/TW" is "57" then "nq/tw"
 
 
-def clauses(block: str) -> list[list[str]]:
-    """Runs of words made of letters only, broken by punctuation, numbers or symbols."""
+_NUMBER = re.compile(r"^\d[\d.,]*%?$")
+
+
+def clauses(block: str, numbers: bool = False) -> list[list[str]]:
+    """Runs of words made of letters only (and, with ``numbers``, figures as shown: "12,3%"), broken by
+    punctuation, symbols and anything else."""
     runs: list[list[str]] = [[]]
     for piece in block.split():
         word = _EDGE.sub("", piece)
-        if not (word and _LETTERS.match(word)):
+        if not (word and (_LETTERS.match(word) or (numbers and _NUMBER.match(word)))):
             runs.append([])
             continue
         if not piece.startswith(word):
@@ -172,8 +176,11 @@ def _windows(words: list[str], n: int) -> Iterable[tuple[str, ...]]:
 
 
 def generate(site: Path, per_page: int = 4, max_pages: int | None = None,
-             reader: Sequence[str] = ()) -> list[Query]:
-    """Phrase queries from the pages (both forms) and the reader queries with the pages holding them."""
+             reader: Sequence[str] = (), numbers: bool = False) -> list[Query]:
+    """Phrase queries from the pages (both forms) and the reader queries with the pages holding them.
+
+    ``numbers`` lets a phrase hold figures as shown (at least two syllables still): a generated report
+    repeats its sentence templates, so only its figures make a phrase unique to one page."""
     pages = site_pages(site)
     blocks = {loc: page_blocks(file.read_text(encoding="utf-8")) for loc, file in pages.items()}
     seen: dict[tuple[str, ...], set[str]] = {}
@@ -191,8 +198,9 @@ def generate(site: Path, per_page: int = 4, max_pages: int | None = None,
     for loc in chosen:
         for n in SIZES:
             unique = list(dict.fromkeys(
-                " ".join(w).lower() for block in blocks[loc] for run in clauses(block) for w in _windows(run, n)
-                if seen.get(tuple(fold(x) for x in w)) == {loc}))
+                " ".join(w).lower() for block in blocks[loc] for run in clauses(block, numbers)
+                for w in _windows(run, n)
+                if sum(bool(_LETTERS.match(x)) for x in w) >= 2 and seen.get(tuple(fold(x) for x in w)) == {loc}))
             take = (per_page + 1) // 2 if n == SIZES[0] else per_page // 2
             picks = [unique[int(i * len(unique) / take)] for i in range(take)] if len(unique) >= take else unique
             for phrase in picks:
@@ -334,13 +342,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--per-page", type=int, default=4, help="phrases per page (half of 3, half of 4 syllables)")
     parser.add_argument("--max-pages", type=int, default=None, help="sample this many pages evenly (large sites)")
     parser.add_argument("--query", action="append", default=[], help="a reader query (repeatable)")
+    parser.add_argument("--numbers", action="store_true", help="phrases may hold figures (generated reports)")
     parser.add_argument("--misses", action="store_true", help="list the queries whose page is not first")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     if not (args.site / "search" / "search_index.json").is_file():
         print(f"{args.site}: no search/search_index.json — build the site first")
         return 1
-    queries = generate(args.site, args.per_page, args.max_pages, args.query)
+    queries = generate(args.site, args.per_page, args.max_pages, args.query, args.numbers)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -25,7 +25,7 @@ from ..core.model import Dataset
 from ..pages.api import MACRO_NAMES, Macros
 from ..pages.render import PageRenderer, PageSource
 from ..pages.theme import PRINT_PAGE_CSS, banner_fields, print_page_css
-from .search import add_row_entries
+from .search import add_row_entries, worker_script
 
 # Appended to Material's search worker so queries with or without Vietnamese diacritics find the same pages.
 SEARCH_FOLD_JS = Path(__file__).parent / "assets" / "search-fold.js"
@@ -146,7 +146,7 @@ def on_post_build(env: Any) -> None:
     code = worker.read_text(encoding="utf-8")
     if SEARCH_FOLD_MARK in code:
         return
-    fold = SEARCH_FOLD_JS.read_text(encoding="utf-8")
+    fold = worker_script(SEARCH_FOLD_JS.read_text(encoding="utf-8"))
     worker.write_text(f"{code}\n{SEARCH_FOLD_MARK}\n{fold}", encoding="utf-8")
 
 

@@ -13,6 +13,7 @@ Material's format, read by Material's own search worker.
 from __future__ import annotations
 
 import html
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -124,3 +125,15 @@ def add_row_entries(index: dict[str, Any], site_dir: Path) -> int:
     added += len(pending)
     index["docs"] = out
     return added
+
+
+_BLOCK_COMMENT = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*\n", re.S | re.M)
+_LINE_COMMENT = re.compile(r"^[ \t]*//[^\n]*\n", re.M)
+_INDENT = re.compile(r"^[ \t]+", re.M)
+
+
+def worker_script(source: str) -> str:
+    """The script appended to Material's search worker, without its comments and indentation: every
+    reader downloads the worker on the first visit, and the explanations are for whoever reads the
+    file in the repository. Only whole-line comments go, so no string or regular expression is cut."""
+    return _INDENT.sub("", _LINE_COMMENT.sub("", _BLOCK_COMMENT.sub("", source)))

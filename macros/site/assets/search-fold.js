@@ -15,7 +15,8 @@
  * remember, but Lunr scores each syllable alone, and folding makes syllables collide ("số", "sở", "sơ").
  * Each result is weighed from Lunr's own match data (the positions Material keeps for highlighting):
  *   1. the longest run of the typed syllables found side by side, in order, in the entry (a stop word
- *      the reader typed between two syllables counts as a gap of one);
+ *      the reader typed between two syllables counts as a gap of one; up to two tokens the index left
+ *      out, a dash or a symbol, do not part them);
  *   2. how many adjacent pairs of typed syllables are side by side somewhere in it;
  *   3. how many typed syllables it holds as whole words (a longer word merely starting with a syllable,
  *      "nghi" in "nghiệp", counts half: Material appends a wildcard to every term);
@@ -218,9 +219,13 @@
         var spots2 = (m === n - 1 ? all : words)[m][h]
         curPos.length = curLen.length = 0
         for (var t = 0; t < spots2.length; t++) {
-          var p = spots2[t], length = 1, want2 = p - gaps[m]
-          for (var q = 0; q < prevPos.length; q++)
-            if (prevPos[q] === want2 && prevLen[q] + 1 > length) length = prevLen[q] + 1
+          var p = spots2[t], length = 1
+          for (var q = 0; q < prevPos.length; q++) {
+            var apart = p - prevPos[q]
+            if (prevLen[q] + 1 > length && (apart === gaps[m] ||
+                (apart > 0 && apart <= gaps[m] + 2 && onlyDropped(index, source, h, result.ref, prevPos[q], p))))
+              length = prevLen[q] + 1
+          }
           if (length > 1 && m < 31) paired |= 1 << m
           curPos.push(p)
           curLen.push(length)
@@ -242,6 +247,23 @@
       run: longest,
       tier: [longest, pairs, coverage, exact, titleRun === n && n > 0 ? 1 : 0, Math.round(cover * 4)]
     }
+  }
+
+  // Whether every token strictly between two positions of a block left no term in the index: a dash
+  // ("Kinh tế — mục 1"), a symbol or a stop word does not part two syllables the reader typed together.
+  var dropped = new Map()
+  function onlyDropped(index, source, field, ref, from, to) {
+    if (!source[field]) source[field] = sources[ref + "\u0000" + FIELDS[field]]
+    for (var p = from + 1; p < to; p++) {
+      var word = wordAt(source[field], p), gone = dropped.get(word)
+      if (gone === undefined) {
+        gone = word !== "" && index.pipeline.runString(word).length === 0
+        if (dropped.size > 50000) dropped.clear()
+        dropped.set(word, gone)
+      }
+      if (!gone) return false
+    }
+    return true
   }
 
   function compare(a, b) {

@@ -187,6 +187,15 @@
           }
       }
     }
+    // Material marks every matched index term: where the typed syllable is there as a whole word, a
+    // longer word merely starting with it ("thức" for "thu") is not marked.
+    for (j = 0; j < keys.length; j++) {
+      mine = termsOf(keys[j], terms, arrays.keys)
+      var loose = mine.length > 0
+      for (e = 0; e < mine.length && loose; e += 2)
+        loose = !mine[e + 1] && words[mine[e]][0].length + words[mine[e]][1].length > 0
+      if (loose) delete metadata[keys[j]]
+    }
     var source = [null, null]
     for (k = 0; k < n; k++) {
       var w = words[k], a = all[k]

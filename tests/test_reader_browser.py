@@ -237,12 +237,14 @@ def test_every_cited_document_number_finds_a_page_citing_it(search_page: Any, da
 
 
 def test_full_partial_and_no_diacritics_give_the_same_results(search_page: Any) -> None:
+    """The same pages, the same first; further down, words typed with their marks rank pages holding them so."""
     for full in ("tăng trưởng kinh tế", "đảng viên", "chuyển đổi số", "phòng, chống tham nhũng", "xóa nhà tạm"):
         words = full.split()
         partial = " ".join(w if i % 2 else fold(w) for i, w in enumerate(words))
         results = [result_pages(search_page, q) for q in (full, partial, fold(full))]
         assert results[0], full
-        assert results[0] == results[1] == results[2], (full, partial, results)
+        assert set(results[0]) == set(results[1]) == set(results[2]), (full, partial, results)
+        assert results[0][0] == results[1][0] == results[2][0], (full, partial, results)
 
 
 def test_figures_are_found_as_the_reader_sees_them(search_page: Any, dataset: Any, built_site: Path,

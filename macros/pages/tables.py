@@ -19,6 +19,11 @@ ILLUSTRATIVE_NOTE = "Số liệu minh họa, không phải số liệu chính th
 ILLUSTRATIVE_MARK = "*"
 
 
+# A target's search entry: its name (the entry's title), the target and the status; the base year, latest value
+# and method stay on the page: every reader downloads the index on the first visit (2,500 targets: 27 KB gzip).
+TARGET_SEARCH_COLUMNS = (1, 2, 0)
+
+
 class TableMacros:
     """Tables from data; every value escaped, every status computed."""
 
@@ -69,7 +74,7 @@ class TableMacros:
             ]))
         return h.table(["Tình trạng", "Chỉ tiêu", "Mục tiêu", "Năm cơ sở", "Mới nhất", "Căn cứ"], rows,
                        caption="Chỉ tiêu và tình trạng thực hiện", class_="hb-table hb-targets hb-stack",
-                       searchable=False)
+                       search_rows=TARGET_SEARCH_COLUMNS)
 
     @macro
     def targets_list(self, *statuses: str) -> str:
@@ -180,7 +185,7 @@ class TableMacros:
                                                  h.text(format_date(d.date)) if d.date else "—",
                                                  h.text(d.issuer), title]))
         return h.table(["Văn bản", "Ngày", "Cơ quan ban hành", "Trích yếu"], rows, caption="Văn bản tham chiếu",
-                       class_="hb-table hb-documents hb-stack")
+                       class_="hb-table hb-documents hb-stack", search_rows=True)
 
     @macro
     def sources_list(self) -> str:
@@ -199,9 +204,14 @@ class TableMacros:
     def abbreviations(self) -> str:
         if not self.ds.abbreviations:
             return self._empty("từ viết tắt nào")
-        rows = [({}, [h.tag("strong", h.text(a.short)), h.text(a.full)])
-                for a in vi_sorted(self.ds.abbreviations, key=lambda a: a.short)]
-        return h.table(["Viết tắt", "Viết đầy đủ"], rows, caption="Từ viết tắt", class_="hb-table hb-abbr")
+        rows, ids = [], set()
+        for a in vi_sorted(self.ds.abbreviations, key=lambda a: a.short):
+            row_id = h.anchor_id("abbr", a.short)
+            row_id = next(f"{row_id}-{n}" for n in range(1, 10**6) if f"{row_id}-{n}" not in ids) if row_id in ids else row_id
+            ids.add(row_id)
+            rows.append(({"id": row_id}, [h.tag("strong", h.text(a.short)), h.text(a.full)]))
+        return h.table(["Viết tắt", "Viết đầy đủ"], rows, caption="Từ viết tắt", class_="hb-table hb-abbr",
+                       search_rows=True)
 
     @macro
     def status_method(self) -> str:

@@ -31,6 +31,7 @@ from ..pages.register import add_section_counts
 from ..pages.render import PageRenderer, PageSource, discover_pages, read_page
 from ..pages.sections import SectionIndex, reading_order
 from ..pages.theme import PRINT_PAGE_CSS, banner_fields, print_page_css, version_config
+from .search import add_row_entries, worker_script
 
 # Appended to Material's search worker so queries with or without Vietnamese diacritics find the same pages.
 SEARCH_FOLD_JS = Path(__file__).parent / "assets" / "search-fold.js"
@@ -160,7 +161,7 @@ def on_post_build(env: Any) -> None:
         css.write_text(print_page_css(fields), encoding="utf-8")
     if not any(name.split("/")[-1] == "search" for name in env.conf["plugins"]):
         return  # a handbook built without search has no worker to patch
-    _index_as_utf8(Path(env.conf["site_dir"]) / "search" / "search_index.json")
+    _index_as_utf8(Path(env.conf["site_dir"]) / "search" / "search_index.json", Path(env.conf["site_dir"]))
     workers = sorted((Path(env.conf["site_dir"]) / "assets" / "javascripts" / "workers").glob("search.*.js"))
     if len(workers) != 1:
         raise PluginError(f"expected one Material search worker, found {[w.name for w in workers]} — "
@@ -169,18 +170,22 @@ def on_post_build(env: Any) -> None:
     code = worker.read_text(encoding="utf-8")
     if SEARCH_FOLD_MARK in code:
         return
-    fold = SEARCH_FOLD_JS.read_text(encoding="utf-8")
+    fold = worker_script(SEARCH_FOLD_JS.read_text(encoding="utf-8"))
     worker.write_text(f"{code}\n{SEARCH_FOLD_MARK}\n{fold}", encoding="utf-8")
 
 
-def _index_as_utf8(index: Path) -> None:
+def _index_as_utf8(index: Path, site_dir: Path | None = None) -> None:
     """Material writes the search index with every Vietnamese letter escaped (``\\u1ec7``: six bytes for
     one to three). Written as UTF-8, the same JSON is a third smaller raw and a sixth smaller gzipped at
-    1,000 pages, which every reader downloads on the first visit and the search worker parses."""
+    1,000 pages, which every reader downloads on the first visit and the search worker parses.
+    Rows of the tables the pages mark are added as entries of their own (macros/site/search.py)."""
     if not index.is_file():
         return
     try:
-        text = json.dumps(json.loads(index.read_bytes()), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = json.loads(index.read_bytes())
+        if site_dir is not None:
+            add_row_entries(data, site_dir)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except (ValueError, UnicodeError):  # e.g. a lone surrogate, which only an escape can carry: keep Material's file
         log.info("search index kept as Material wrote it (it holds text UTF-8 cannot encode)")
         return

@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import HandbookError, Problem, ReleaseError
 from ..pages.api import page_url
@@ -281,8 +282,11 @@ def _size(n: float) -> str:
     return f"{n:.1f} GB"
 
 
-def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Out = _say, err: Out = _err) -> int:
-    """Build, check, compress and switch; return the exit code (0 live, 1 refused, nothing changed)."""
+def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Out = _say, err: Out = _err,
+            site: Any = None) -> int:
+    """Build, check, compress and switch; return the exit code (0 live, 1 refused, nothing changed).
+
+    ``site``: the page variables from mkdocs.yml (:mod:`macros.site.siteconfig`), given by the command line."""
     started = time.perf_counter()
     root = root.resolve()
     total = len(STEPS)
@@ -318,7 +322,7 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
             if removed:
                 say(f"       removed {len(removed)} partial release(s) left by an interrupted publish")
             step("check", "data, pages, macros, figure lint, word budgets, front matter")
-            report = run_check(project)
+            report = run_check(project, site=site)
             problems = report.errors
             warnings = len(report.warnings)
             for warning in report.warnings:
@@ -421,7 +425,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if args.keep < 2:
         _err(f"{args.root}:1: --keep: {args.keep} is too few — keep at least 2, so a rollback is always possible")
         return 2
-    return publish(args.project, Path(args.root), keep=args.keep, wait=args.wait)
+    return publish(args.project, Path(args.root), keep=args.keep, wait=args.wait, site=getattr(args, "site", None))
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:

@@ -23,8 +23,10 @@ from ..core.errors import DataError, Problem, universal_newlines
 from ..core.load import load_dataset
 from ..core.model import Dataset
 from ..pages.api import MACRO_NAMES, Macros
+from ..pages.context import SiteVariables
 from ..pages.render import PageRenderer, PageSource
 from ..pages.theme import PRINT_PAGE_CSS, banner_fields, print_page_css
+from .siteconfig import site_variables
 
 # Appended to Material's search worker so queries with or without Vietnamese diacritics find the same pages.
 SEARCH_FOLD_JS = Path(__file__).parent / "assets" / "search-fold.js"
@@ -50,7 +52,7 @@ _CHECKED: dict[Path, tuple[Dataset, CheckedPages | None]] = {}
 class _State:
     """Per-build state kept on the mkdocs-macros environment object."""
 
-    def __init__(self, root: Path, use_directory_urls: bool):
+    def __init__(self, root: Path, use_directory_urls: bool, site: SiteVariables):
         checked = _CHECKED.get(root)
         self._checked_pages = None
         if checked is not None:
@@ -65,14 +67,15 @@ class _State:
             log.info(str(warning))
         self.root = root
         self.use_directory_urls = use_directory_urls
-        self.renderer = PageRenderer(self.dataset, use_directory_urls)
+        self.site = site
+        self.renderer = PageRenderer(self.dataset, use_directory_urls, site)
         self._macros: dict[str, Macros] = {}
 
     def sync_urls(self, use_directory_urls: bool) -> None:
         """Follow the final URL style: a plugin configured after us (Material's offline) may turn directory URLs off."""
         if use_directory_urls != self.use_directory_urls:
             self.use_directory_urls = use_directory_urls
-            self.renderer = PageRenderer(self.dataset, use_directory_urls)
+            self.renderer = PageRenderer(self.dataset, use_directory_urls, self.site)
             self._macros.clear()
 
     def render(self, source: PageSource) -> tuple[str | None, list[Problem]]:
@@ -93,7 +96,12 @@ class _State:
 def define_env(env: Any) -> None:
     """Register the core's macros; each call is bound to the page mkdocs-macros is rendering."""
     root = Path(env.conf["config_file_path"]).resolve().parent
-    state = _State(root, bool(env.conf["use_directory_urls"]))
+    # What mkdocs-macros gives pages, read before the banner fields are added to `extra` (as check reads it).
+    site = site_variables(root, env.conf)
+    refused = [p for p in site.problems if p.is_error]
+    if refused:
+        raise PluginError("\n".join(str(p) for p in refused))
+    state = _State(root, bool(env.conf["use_directory_urls"]), site)
     env.variables["_handbook_state"] = state
 
     def bind(name: str):

@@ -145,7 +145,7 @@ def _markdown_title(body: str) -> str | None:
     return None
 
 
-class PageInfo:
+class Page:
     """``page`` as mkdocs-macros has it while it renders the page (MkDocs' Page before the HTML exists)."""
 
     def __init__(self, src: str, body: str, meta: dict[str, Any], site: SiteVariables, use_directory_urls: bool):
@@ -198,7 +198,7 @@ def page_variables(site: SiteVariables, src: str, body: str, meta: dict[str, Any
     variables["now"] = datetime.datetime.now
     variables["fix_url"] = fix_url
     variables.update(site.extra)
-    variables["page"] = PageInfo(src, body, meta, site, use_directory_urls)
+    variables["page"] = Page(src, body, meta, site, use_directory_urls)
     variables.update(meta)
     return variables
 

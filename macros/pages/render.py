@@ -29,7 +29,7 @@ from ..core.load import display_path
 from ..core.model import Dataset, Handbook
 from ..core.yamlsafe import MAX_BYTES, load_yaml_text
 from .api import MACRO_NAMES, Macros
-from .context import REFUSED, IncludeLoader, Opaque, SiteVariables, Unprintable, page_variables
+from .context import REFUSED, File, IncludeLoader, Opaque, SiteVariables, Unprintable, page_variables
 from .scan import delimited
 
 # The same rule as MkDocs' front matter (mkdocs.utils.meta), so line numbers agree with the build.
@@ -270,13 +270,10 @@ class PageRenderer:
         return PLACEHOLDER
 
     def _finalize(self, value: Any) -> Any:
-        """What ``{{ … }}`` prints: a value mkdocs-macros would print as its own Python object is refused."""
-        if isinstance(value, Opaque):
-            return self._refuse(value.refusal())
-        if isinstance(value, Unprintable):
-            return self._refuse(f"{value.refused_name} printed whole is not offered (mkdocs-macros prints MkDocs' "
-                                "object) — print one of its keys")
-        return value
+        """What ``{{ … }}`` prints: a value mkdocs-macros would print as its own Python object is refused,
+        also inside a mapping or list printed whole."""
+        refusal = _unprintable(value)
+        return self._refuse(refusal) if refusal else value
 
     def _strict_tests_and_filters(self) -> None:
         """`is defined` and `| default` on a name mkdocs-macros has but pages do not would silently differ."""
@@ -450,6 +447,22 @@ class PageRenderer:
         finally:
             self._collector = None
         return text, collector.problems
+
+
+def _unprintable(value: Any, depth: int = 0) -> str:
+    """Why ``value`` cannot be printed as mkdocs-macros prints it ("" when it can)."""
+    if isinstance(value, Opaque):
+        return value.refusal()
+    if isinstance(value, Unprintable):
+        return (f"{value.refused_name} printed whole is not offered (mkdocs-macros prints MkDocs' object) — print "
+                "one of its keys")
+    if isinstance(value, File):
+        return "page.file printed whole is not offered (MkDocs prints folders of the machine) — print page.file.src_uri"
+    if depth < 8 and isinstance(value, dict):
+        return next((r for r in map(lambda v: _unprintable(v, depth + 1), value.values()) if r), "")
+    if depth < 8 and isinstance(value, (list, tuple)):
+        return next((r for r in map(lambda v: _unprintable(v, depth + 1), value) if r), "")
+    return ""
 
 
 # What Jinja itself asks of a value it calls: an undefined name must not answer (it would report itself).

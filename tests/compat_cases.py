@@ -18,6 +18,7 @@ class Case:
     refused: str = ""  # empty: the same text both ways
     nav_title: str = ""
     why: str = ""  # for the table: the feature
+    line: int = 3  # where a refusal is located (the body starts on line 3, or after the front matter)
 
     @property
     def src(self) -> str:
@@ -88,6 +89,8 @@ REFUSED = [
          why="git is defined"),
     Case("plugins-whole", "# T\n\n{{ config.plugins }}\n", refused="cannot read", why="{{ config.plugins }}"),
     Case("print-file", "# T\n\n{{ page.file }}\n", refused="page.file printed whole", why="{{ page.file }}"),
+    Case("title-template", "# T\n\nx\n", meta={"title": "Giá {{ price }}"}, refused="title with {{", line=2,
+         why="a front-matter title holding {{ … }}"),
     Case("page-content", "# T\n\n{{ page.content }}\n", refused='no item or attribute "content"', why="page.content"),
     Case("pretty", "# T\n\n{{ context() | pretty }}\n", refused="pretty", why="context() | pretty"),
 ]

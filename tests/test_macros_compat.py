@@ -130,7 +130,7 @@ def test_what_cannot_be_offered_is_refused_with_one_located_line(refused_check, 
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith(f"docs/{case.src}:")]
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"docs/{case.src}:3: "), lines  # the line of the feature in the page
+    assert lines[0].startswith(f"docs/{case.src}:{case.line}: "), lines  # the line of the feature in the page
     assert case.refused in lines[0], lines
     assert "Traceback" not in result.stderr
 

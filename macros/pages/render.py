@@ -341,6 +341,12 @@ class PageRenderer:
         hb = self.dataset.handbook if self.dataset is not None else _DEFAULTS
         if self.site is not None and not self.site.should_render(page.meta):
             return page.body, []  # `render_macros: false`: the page is shown as written, as mkdocs-macros does
+        title = page.meta.get("title")
+        if self.site is not None and isinstance(title, str) and _has_template(title, self.env):
+            line = next((n for n, text in enumerate(page.text.split("\n")[:page.offset], start=1)
+                         if text.startswith("title:")), 1)
+            return None, [Problem(page.display, line, "title", "a title with {{ … }} or {% … %} is not rendered in "
+                                  "handbook pages (mkdocs-macros would render it)", "write the title as plain text")]
         try:
             with bounded(hb.page_seconds, hb.page_memory_mb, f"rendering {page.display}"):
                 fast = self._render_calls(page)
@@ -463,6 +469,10 @@ def _unprintable(value: Any, depth: int = 0) -> str:
     if depth < 8 and isinstance(value, (list, tuple)):
         return next((r for r in map(lambda v: _unprintable(v, depth + 1), value) if r), "")
     return ""
+
+
+def _has_template(text: str, env: jinja2.Environment) -> bool:
+    return any(mark in text for mark in (env.variable_start_string, env.block_start_string, env.comment_start_string))
 
 
 # What Jinja itself asks of a value it calls: an undefined name must not answer (it would report itself).

@@ -96,6 +96,7 @@ def site_variables(root: Path, conf: Any = None) -> SiteVariables:
                                      _line_of(text, "- macros"), "macros.on_undefined",
                                      f"{on_undefined!r}: handbook pages report every unknown name",
                                      "set `on_undefined: strict` under the macros plugin"))
+    _template_titles(site, raw.get("nav") if isinstance(raw, dict) else None, text)
     key = hashlib.sha256(data)
     if options.get("include_dir"):
         site.include_dir = (root / str(options["include_dir"])).resolve()
@@ -131,6 +132,23 @@ def site_variables(root: Path, conf: Any = None) -> SiteVariables:
             _fill(target, load_config(str(config_file)), text)
         site.pending = pending
     return site
+
+
+def _template_titles(site: SiteVariables, nav: Any, text: str) -> None:
+    """mkdocs-macros renders a page title holding ``{{``; the glue hands it finished text, so such a title is refused."""
+    starts = ("{{", "{%", "{#", *(site.delimiters.get(k, "") for k in _DELIMITERS if k.endswith("start_string")))
+    for entry in nav if isinstance(nav, list) else []:
+        if isinstance(entry, dict):
+            for title, target in entry.items():
+                if any(mark and mark in str(title) for mark in starts):
+                    site.problems.append(Problem("mkdocs.yml", _line_of_text(text, str(title)), "nav",
+                                                 f"the title {str(title)!r} holds template syntax, which handbook "
+                                                 "pages do not render", "write the title as plain text"))
+                _template_titles(site, target, text)
+
+
+def _line_of_text(text: str, needle: str) -> int:
+    return next((n for n, line in enumerate(text.splitlines(), start=1) if needle in line), 1)
 
 
 def _unshadowed(site: SiteVariables, variables: dict[str, Any], shown: str, text: str, where: str) -> dict[str, Any]:

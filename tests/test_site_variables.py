@@ -1,0 +1,76 @@
+"""What mkdocs.yml asks of the macros plugin that sandboxed pages cannot honour is refused at its line; includes
+never leave include_dir."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from macros.core.load import load_dataset
+from macros.pages.render import PageRenderer, PageSource
+from macros.site.siteconfig import site_variables
+
+from .helpers import write_project
+
+CONFIG = """\
+site_name: Thử
+theme:
+  name: material
+extra:
+  fig: 1
+plugins:
+  - search
+  - macros:
+      module_name: macros
+      modules: [mkdocs_macros_pluglet]
+      on_undefined: {undefined}
+      include_dir: includes
+"""
+
+
+def _project(tmp_path: Path, undefined: str = "strict") -> Path:
+    root = write_project(tmp_path / "p")
+    (root / "mkdocs.yml").write_text(CONFIG.format(undefined=undefined), encoding="utf-8")
+    (root / "includes").mkdir()
+    return root
+
+
+def _render(root: Path, body: str):
+    site = site_variables(root)
+    dataset, _ = load_dataset(root / "data", root)
+    return PageRenderer(dataset, True, site).render(PageSource("index.md", "docs/index.md", body, body, 0, {}))
+
+
+def test_options_pages_cannot_have_are_located_lines_in_mkdocs_yml(tmp_path: Path):
+    site = site_variables(_project(tmp_path, "keep"))
+    shown = {f"{p.file}:{p.line}: {p.key}" for p in site.problems}
+    assert "mkdocs.yml:10: macros.modules" in shown
+    assert "mkdocs.yml:11: macros.on_undefined" in shown
+    site.ready()
+    assert any(p.key == "extra.fig" and "hides the handbook's macro fig()" in p.message for p in site.problems)
+    assert "fig" not in site.extra
+
+
+def test_an_include_never_follows_a_link_out_of_include_dir(tmp_path: Path):
+    root = _project(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("MẬT", encoding="utf-8")
+    os.symlink(secret, root / "includes" / "link.md")
+    (root / "includes" / "ok.md").write_text("được", encoding="utf-8")
+    text, problems = _render(root, "a\n{% include 'ok.md' %}\n{% include 'link.md' %}\n")
+    assert text is None and len(problems) == 1
+    assert str(problems[0]).startswith("docs/index.md:3: (jinja): ") and "symbolic link" in str(problems[0])
+    for name in ("../mkdocs.yml", "/etc/passwd", ".hidden"):
+        text, problems = _render(root, f"{{% include '{name}' %}}\n")
+        assert text is None and len(problems) == 1 and "MẬT" not in str(problems[0]), name
+    text, problems = _render(root, "{% include 'ok.md' %}\n")
+    assert (text, problems) == ("được\n", [])
+
+
+def test_a_python_escape_stays_refused_with_the_site_variables(tmp_path: Path):
+    root = _project(tmp_path)
+    for body in ("{{ ''.__class__.__mro__ }}", "{{ page.__class__ }}", "{{ now.__globals__ }}",
+                 "{{ config.__class__.__init__.__globals__ }}", "{{ fix_url.__globals__['os'] }}"):
+        text, problems = _render(root, body + "\n")
+        assert problems, body
+        assert text is None or "class" not in text and "module" not in text, body

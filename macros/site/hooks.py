@@ -129,3 +129,10 @@ def on_post_build(config: Any) -> None:
         fixed = strip_html_comments(prefix_section_ids(html))
         if fixed != html:
             path.write_text(fixed, encoding="utf-8")
+
+
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    """`mkdocs serve`: a failed build answers every page at once with its located lines (macros/site/serve.py)."""
+    from macros.site.serve import install
+
+    return install(server, config)

@@ -53,6 +53,8 @@ SAME = [
     Case("include-yaml", "# T\n\n{{ lead }} {{ team.size }}\n", why="include_yaml (a file, and one under a key)"),
     Case("include", "# T\n\n{% include 'snippet.md' %}\n", why="{% include %} from include_dir"),
     Case("import", "# T\n\n{% import 'lib.md' as lib %}{{ lib.hello('Hà Nội') }}\n", why="{% import %} from include_dir"),
+    Case("import-calls-globals", "# T\n\n{% import 'lib2.md' as l %}{{ l.y() }}\n",
+         why="an imported macro calling now() and fix_url() (macros are globals)"),
     Case("from-import", "# T\n\n{% from 'lib.md' import hello %}{{ hello('A') }}\n", why="{% from … import %}"),
     Case("environment", "# T\n\n{{ environment.mkdocs_version }} {{ environment.jinja2_version }} "
          "{{ environment.macros_plugin_version }} {{ environment.system }} {{ environment.python_version }}\n",

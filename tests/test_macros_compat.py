@@ -60,6 +60,8 @@ def _project(root: Path, cases: list[Case], handbook: bool) -> Path:
     (root / "includes" / "snippet.md").write_text("Đoạn chèn: {{ price }} đồng, {{ page.title }}\n", encoding="utf-8")
     (root / "includes" / "lib.md").write_text("{% macro hello(name) %}Xin chào {{ name }}!{% endmacro %}\n",
                                               encoding="utf-8")
+    (root / "includes" / "lib2.md").write_text("{% macro y() %}{{ now().year }} {{ fix_url('a.png') }}{% endmacro %}\n",
+                                               encoding="utf-8")
     (root / "vars.yaml").write_text("lead: Đồng chí A\n", encoding="utf-8")
     (root / "team.yaml").write_text("size: 7\n", encoding="utf-8")
     (root / "docs" / "compat").mkdir()

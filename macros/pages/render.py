@@ -429,11 +429,16 @@ class PageRenderer:
         collector.template = template
         self._collector = collector
         self._last_unchecked = collector.unchecked
-        variables = self._wrap(self._macros(page), collector)
+        functions = self._wrap(self._macros(page), collector)
+        variables = dict(functions)
         if self.site is not None and self._needs_site(page):
             variables.update(page_variables(self.site, page.src, page.body, page.meta, self.use_directory_urls))
+            functions.update(now=variables["now"], fix_url=variables["fix_url"])
         else:
             variables.update(page.meta)
+        # As in mkdocs-macros, macros are also globals: a macro file imported from include_dir (without
+        # context) can call them. Per render, and removed after: the environment serves every page.
+        self.env.globals.update(functions)
         try:
             text = template.render(**variables)
         except jinja2.TemplateError as exc:
@@ -452,6 +457,8 @@ class PageRenderer:
             text = None
         finally:
             self._collector = None
+            for name in functions:
+                self.env.globals.pop(name, None)
         return text, collector.problems
 
 

@@ -3,6 +3,7 @@ link to the last good build, and the fixed page comes back by itself. Timings ar
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -53,9 +54,8 @@ def _until(url: str, ok, limit: float = 40.0) -> tuple[int, str, float]:
     raise AssertionError(f"{url}: not reached in {limit} s; last status {last[0]}: {last[1][:3000]}")
 
 
-@pytest.fixture
-def served(tmp_path: Path):
-    root = copy_project(tmp_path / "project")
+@contextlib.contextmanager
+def _serving(root: Path, tmp_path: Path, ready=lambda status, body: status == 200):
     port = _free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(root))
     log = open(tmp_path / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 — closed below
@@ -63,8 +63,8 @@ def served(tmp_path: Path):
                             cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
-        _until(base + PAGE, lambda status, body: status == 200, limit=180)
-        yield root, base
+        _until(base + PAGE, ready, limit=180)
+        yield base
     finally:
         proc.terminate()
         try:
@@ -72,6 +72,28 @@ def served(tmp_path: Path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    root = copy_project(tmp_path / "project")
+    with _serving(root, tmp_path) as base:
+        yield root, base
+
+
+def test_serve_started_on_a_broken_tree_shows_the_error_page_then_the_site(tmp_path: Path):
+    root = copy_project(tmp_path / "project")
+    data = root / "data" / "indicators" / "kinh-te.yaml"
+    good_data = data.read_text(encoding="utf-8")
+    data.write_text(good_data.replace('unit: "%"', 'unit: "%%"', 1), encoding="utf-8")
+    with _serving(root, tmp_path, ready=lambda status, body: status == FAILED) as base:
+        status, body, _ = _get(base + PAGE)
+        assert status == FAILED and "data/indicators/kinh-te.yaml:8:" in body
+        assert "xem bản dựng tốt gần nhất" not in body  # there is no good build yet
+        data.write_text(good_data, encoding="utf-8")
+        status, body, seconds = _until(base + PAGE, lambda s, b: s == 200)
+        assert "Tăng trưởng và quy mô" in body
+        print(f"\nserve started broken: fixed page shown {seconds:.2f} s after the fix")
 
 
 def test_serve_shows_a_data_error_then_a_page_error_then_the_fixed_page(served):

@@ -76,10 +76,47 @@ def _is_page(path: str) -> bool:
     return path.endswith("/") or last.endswith(".html") or "." not in last
 
 
+_first_failure: list[str] | None = None  # the located lines of serve's first build, when it failed
+
+
+def survive_first_build() -> None:
+    """Before ``mkdocs serve``'s first build (``on_startup``): a failure of that build is recorded instead of
+    ending the server, so an editor who starts it on a broken tree sees the error page, not a dead terminal."""
+    from mkdocs.commands import serve as mkdocs_serve
+
+    build = mkdocs_serve.build
+    if getattr(build, "handbook_wrapped", False):
+        return
+
+    def first(*args: Any, **kwargs: Any) -> None:
+        global _first_failure
+        mkdocs_serve.build = build  # only the first build: later ones go through install()'s builder
+        collect = _Collect()
+        mkdocs_log = logging.getLogger("mkdocs")
+        mkdocs_log.addHandler(collect)
+        try:
+            build(*args, **kwargs)
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 — shown in the browser instead
+            _first_failure = [*collect.messages, str(exc)]
+            log.error("build failed: the browser shows the error page until a build succeeds")
+            # Not raised: serve goes on to watch the files and call on_serve, which installs the error page.
+        finally:
+            mkdocs_log.removeHandler(collect)
+
+    first.handbook_wrapped = True  # type: ignore[attr-defined]
+    mkdocs_serve.build = first
+
+
 def install(server: Any, config: Any) -> Any:
     """Wrap ``server`` (MkDocs' LiveReloadServer) so failed builds show in the browser; return it."""
+    if getattr(server, "handbook_installed", False):
+        return server
+    server.handbook_installed = True
     state = ServeState(Path(config["site_dir"]))
-    state.keep_good()  # serve's first build succeeded, or serve would not have started
+    if _first_failure is None:
+        state.keep_good()  # serve's first build succeeded
+    else:
+        state.failed = _first_failure
     site_name = str(config.get("site_name") or "")
     build = server.builder
     mkdocs_log = logging.getLogger("mkdocs")

@@ -94,5 +94,7 @@ REFUSED = [
     Case("title-template", "# T\n\nx\n", meta={"title": "Giá {{ price }}"}, refused="title with {{", line=2,
          why="a front-matter title holding {{ … }}"),
     Case("page-content", "# T\n\n{{ page.content }}\n", refused='no item or attribute "content"', why="page.content"),
-    Case("pretty", "# T\n\n{{ context() | pretty }}\n", refused="pretty", why="context() | pretty"),
+    Case("pretty", "# T\n\n{{ context() | pretty }}\n", refused="the pretty filter is not offered", why="context() | pretty"),
+    Case("relative-url", "# T\n\n{{ page.url | relative_url }}\n", refused="relative_url filter is not offered",
+         why="| relative_url"),
 ]

@@ -44,6 +44,15 @@ REFUSED = {
 }
 
 
+# mkdocs-macros filters a handbook page cannot have, with why.
+REFUSED_FILTERS = {
+    "pretty": "the pretty filter is not offered: it prints Python internals (with context()) — print the one "
+              "variable you need",
+    "relative_url": "the relative_url filter is not offered — write the link as a relative Markdown link "
+                    "([text](../page.md)), which MkDocs checks and rewrites",
+}
+
+
 class Opaque:
     """A value the sandbox cannot give as mkdocs-macros would (a Python object such as a plugin or a
     hook module): any use of it is refused with a located line."""

@@ -29,7 +29,7 @@ from ..core.load import display_path
 from ..core.model import Dataset, Handbook
 from ..core.yamlsafe import MAX_BYTES, load_yaml_text
 from .api import MACRO_NAMES, Macros
-from .context import REFUSED, File, IncludeLoader, Opaque, SiteVariables, Unprintable, page_variables
+from .context import REFUSED, REFUSED_FILTERS, File, IncludeLoader, Opaque, SiteVariables, Unprintable, page_variables
 from .scan import delimited
 
 # The same rule as MkDocs' front matter (mkdocs.utils.meta), so line numbers agree with the build.
@@ -421,6 +421,10 @@ class PageRenderer:
         try:
             template = self.env.from_string(page.body)
         except jinja2.TemplateSyntaxError as exc:
+            refused = re.fullmatch(r"No filter named '(\w+)'\.?", exc.message or "")
+            if refused and refused.group(1) in REFUSED_FILTERS:
+                return None, [Problem(page.display, (exc.lineno or 1) + page.offset, f"| {refused.group(1)}",
+                                      REFUSED_FILTERS[refused.group(1)], "mkdocs-macros offers it, handbook pages do not")]
             return None, [Problem(page.display, (exc.lineno or 1) + page.offset, "(jinja)", exc.message or "syntax error",
                                   "check the {{ … }} and {% … %} brackets and quotes; write {{ '{{' }} for a literal brace")]
         except (RecursionError, MemoryError):

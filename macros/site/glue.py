@@ -37,6 +37,21 @@ IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker.js"
 log = logging.getLogger("mkdocs.plugins.handbook")
 
 
+def _no_git_info() -> dict[str, Any]:
+    """mkdocs-macros runs a dozen git subprocesses on every (re)build to fill its ``git`` variable; handbook
+    pages refuse ``git`` (macros/pages/context.py) and mkdocs-macros renders nothing itself, so nothing reads it."""
+    return {"status": False, "diagnosis": "not read by handbook pages"}
+
+
+def _skip_git_info() -> None:
+    import mkdocs_macros.context
+
+    mkdocs_macros.context.get_git_info = _no_git_info
+
+
+_skip_git_info()  # imported by mkdocs-macros' first on_config, so from the second build on (every serve rebuild)
+
+
 class CheckedPages(NamedTuple):
     """Pages the check rendered, src → (digest of the body, text), with the URL style they were rendered for."""
 

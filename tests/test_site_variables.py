@@ -74,3 +74,18 @@ def test_a_python_escape_stays_refused_with_the_site_variables(tmp_path: Path):
         text, problems = _render(root, body + "\n")
         assert problems, body
         assert text is None or "class" not in text and "module" not in text, body
+
+
+def test_a_page_reading_the_clock_is_never_reused_from_the_cache(tmp_path: Path):
+    from macros.core.cache import CheckCache
+    from macros.pages.check import run_check
+
+    root = _project(tmp_path)
+    (root / "mkdocs.yml").write_text(CONFIG.format(undefined="strict").replace("      modules: [mkdocs_macros_pluglet]\n", "")
+                                     .replace("  fig: 1\n", "  x: 1\n"), encoding="utf-8")
+    page = root / "docs" / "index.md"
+    page.write_text("# Trang\n\n{{ indicators_table() }}{{ targets_table() }}{{ documents_table() }}{{ sources_list() }}"
+                    "\n\nNăm {{ now().year }}\n", encoding="utf-8")
+    report = run_check(root, cache=CheckCache(root, enabled=True), site=site_variables(root))
+    assert not report.errors, report.errors
+    assert "index.md" not in report.rendered

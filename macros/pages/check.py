@@ -129,7 +129,7 @@ def _check_page(page: PageSource, docs_dir: Path, drafts: set[str], budgets: dic
     if text is not None:
         markup = _markup_problems(page, text)
         problems += markup
-        if not render_problems and not markup and renderer.dataset is not None:
+        if not render_problems and not markup and renderer.dataset is not None and not renderer.volatile:
             rendered = (digest(page.body), text)
     return PageResult(key, problems, words, rendered)
 

@@ -190,6 +190,7 @@ class PageRenderer:
         self.site = site
         self._collector: _Collector | None = None
         self._last_unchecked: list[int] = []
+        self.volatile = False  # set when the page last rendered read the clock (now())
         renderer = self
 
         class CollectingUndefined(jinja2.Undefined):
@@ -339,6 +340,7 @@ class PageRenderer:
         line naming the limit, never a hung or exhausted build.
         """
         hb = self.dataset.handbook if self.dataset is not None else _DEFAULTS
+        self.volatile = False
         if self.site is not None and not self.site.should_render(page.meta):
             return page.body, []  # `render_macros: false`: the page is shown as written, as mkdocs-macros does
         title = page.meta.get("title")
@@ -437,7 +439,13 @@ class PageRenderer:
         variables = dict(functions)
         if self.site is not None and self._needs_site(page):
             variables.update(page_variables(self.site, page.src, page.body, page.meta, self.use_directory_urls))
-            functions.update(now=variables["now"], fix_url=variables["fix_url"])
+            clock = variables["now"]
+
+            def now() -> Any:
+                self.volatile = True  # the text depends on the time: never reused from the check's cache
+                return clock()
+            variables["now"] = now
+            functions.update(now=now, fix_url=variables["fix_url"])
         else:
             variables.update(page.meta)
         # As in mkdocs-macros, macros are also globals: a macro file imported from include_dir (without

@@ -89,3 +89,13 @@ def test_a_page_reading_the_clock_is_never_reused_from_the_cache(tmp_path: Path)
     report = run_check(root, cache=CheckCache(root, enabled=True), site=site_variables(root))
     assert not report.errors, report.errors
     assert "index.md" not in report.rendered
+
+
+def test_the_plugins_own_delimiters_are_the_pages_delimiters(tmp_path: Path):
+    root = _project(tmp_path)
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8").replace("      modules: [mkdocs_macros_pluglet]\n", "")
+    (root / "mkdocs.yml").write_text(text + "      j2_variable_start_string: '[['\n      j2_variable_end_string: ']]'\n",
+                                     encoding="utf-8")
+    text, problems = _render(root, 'Giữ nguyên {{ fig("growth") }}, còn [[ fig("growth", unit=False) ]]\n')
+    assert problems == []
+    assert text.startswith('Giữ nguyên {{ fig("growth") }}, còn ') and "10,3" in text

@@ -377,8 +377,8 @@ class PageRenderer:
         prefix, a ``\r``, an exception other than a macro error) returns None and goes to Jinja.
         """
         body = page.body
-        if "{%" in body or "{#" in body or "\r" in body:
-            return None
+        if "{%" in body or "{#" in body or "\r" in body or (self.site is not None and self.site.delimiters):
+            return None  # (with j2_* delimiters of its own, `{{` may be plain text: Jinja's to judge)
         calls = []
         pos = 0
         line, counted = 1, 0

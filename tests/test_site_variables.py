@@ -99,3 +99,18 @@ def test_the_plugins_own_delimiters_are_the_pages_delimiters(tmp_path: Path):
     text, problems = _render(root, 'Giữ nguyên {{ fig("growth") }}, còn [[ fig("growth", unit=False) ]]\n')
     assert problems == []
     assert text.startswith('Giữ nguyên {{ fig("growth") }}, còn ') and "10,3" in text
+
+
+def test_include_dir_and_include_yaml_stay_inside_the_project(tmp_path: Path):
+    root = _project(tmp_path)
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8").replace("      modules: [mkdocs_macros_pluglet]\n", "")
+    (tmp_path / "outside.yaml").write_text("secret: MẬT\n", encoding="utf-8")
+    os.symlink(tmp_path, root / "link")
+    for include_dir, include_yaml in (("/etc", "../outside.yaml"), ("..", "/etc/hostname"), ("link", "link/outside.yaml")):
+        config = text.replace("include_dir: includes", f"include_dir: {include_dir}\n      include_yaml: [{include_yaml}]")
+        (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+        site = site_variables(root)
+        keys = [p.key for p in site.problems]
+        assert "macros.include_dir" in keys and "macros.include_yaml" in keys, (include_dir, site.problems)
+        assert site.include_dir is None and site.yaml_variables == {}
+        assert not any("MẬT" in str(p) for p in site.problems)

@@ -98,7 +98,11 @@ def site_variables(root: Path, conf: Any = None) -> SiteVariables:
                                      "set `on_undefined: strict` under the macros plugin"))
     _template_titles(site, raw.get("nav") if isinstance(raw, dict) else None, text)
     key = hashlib.sha256(data)
-    if options.get("include_dir"):
+    if options.get("include_dir") and not _inside(root, str(options["include_dir"])):
+        site.problems.append(Problem(shown, _line_of(text, "include_dir"), "macros.include_dir",
+                                     f"{options['include_dir']!r} is outside the project (or reached through a link): "
+                                     "pages could include any file of the machine", "name a folder of the project"))
+    elif options.get("include_dir"):
         site.include_dir = (root / str(options["include_dir"])).resolve()
         site.include_shown = display_path(site.include_dir, root)
         if not site.include_dir.is_dir():
@@ -111,6 +115,11 @@ def site_variables(root: Path, conf: Any = None) -> SiteVariables:
     for entry in options.get("include_yaml") or []:
         name, filename = next(iter(entry.items())) if isinstance(entry, dict) else (None, entry)
         path = root / str(filename)
+        if not _inside(root, str(filename)):
+            site.problems.append(Problem(shown, _line_of_text(text, str(filename)), "macros.include_yaml",
+                                         f"{filename!r} is outside the project (or reached through a link)",
+                                         "name a YAML file of the project"))
+            continue
         if not path.is_file():
             continue  # mkdocs-macros skips a missing file too
         doc = load_yaml_file(path, display_path(path, root))
@@ -132,6 +141,21 @@ def site_variables(root: Path, conf: Any = None) -> SiteVariables:
             _fill(target, load_config(str(config_file)), text)
         site.pending = pending
     return site
+
+
+def _inside(root: Path, name: str) -> bool:
+    """``name`` (from mkdocs.yml) is a path inside the project, with no symbolic link on the way."""
+    path = root / name
+    try:
+        inside = path.resolve().is_relative_to(root.resolve()) and not Path(name).is_absolute()
+    except (OSError, RuntimeError):
+        return False
+    probe = root
+    for part in Path(name).parts:
+        probe = probe / part
+        if probe.is_symlink():
+            return False
+    return inside
 
 
 def _template_titles(site: SiteVariables, nav: Any, text: str) -> None:

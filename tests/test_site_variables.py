@@ -114,3 +114,20 @@ def test_include_dir_and_include_yaml_stay_inside_the_project(tmp_path: Path):
         assert "macros.include_dir" in keys and "macros.include_yaml" in keys, (include_dir, site.problems)
         assert site.include_dir is None and site.yaml_variables == {}
         assert not any("MẬT" in str(p) for p in site.problems)
+
+
+def test_opt_in_rendering_and_the_old_ignore_macros_flag_as_mkdocs_macros_has_them(tmp_path: Path):
+    root = _project(tmp_path)
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8").replace("      modules: [mkdocs_macros_pluglet]\n", "")
+    (root / "mkdocs.yml").write_text(text + "      render_by_default: false\n", encoding="utf-8")
+    site = site_variables(root)
+    dataset, _ = load_dataset(root / "data", root)
+    renderer = PageRenderer(dataset, True, site)
+    body = '{{ fig("growth") }}\n'
+    assert renderer.render(PageSource("a.md", "docs/a.md", body, body, 0, {})) == (body, [])
+    text, problems = renderer.render(PageSource("a.md", "docs/a.md", body, body, 0, {"render_macros": True}))
+    assert problems == [] and "10,3%" in text
+    page = "---\nignore_macros: true\n---\n" + body
+    text, problems = renderer.render(PageSource("a.md", "docs/a.md", page, body, 3, {"ignore_macros": True}))
+    assert text is None and [str(p).split(" —")[0] for p in problems] == [
+        "docs/a.md:2: ignore_macros: no longer accepted (mkdocs-macros refuses it too)"]

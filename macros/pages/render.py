@@ -341,6 +341,11 @@ class PageRenderer:
         """
         hb = self.dataset.handbook if self.dataset is not None else _DEFAULTS
         self.volatile = False
+        if self.site is not None and page.meta.get("ignore_macros"):
+            line = next((n for n, text in enumerate(page.text.split("\n")[:page.offset], start=1)
+                         if text.startswith("ignore_macros:")), 1)
+            return None, [Problem(page.display, line, "ignore_macros", "no longer accepted (mkdocs-macros refuses it too)",
+                                  "write `render_macros: false` instead")]
         if self.site is not None and not self.site.should_render(page.meta):
             return page.body, []  # `render_macros: false`: the page is shown as written, as mkdocs-macros does
         title = page.meta.get("title")

@@ -70,6 +70,13 @@ SAME = [
          "{{ config.markdown_extensions }}\n\n{{ config.theme.features }}\n", meta={"a": 1},
          why="mappings and lists printed whole (config.extra, extra, page.meta, …)"),
     Case("loop-items", "# T\n\n{% for k, v in extra.items() %}{{ k }}={{ v }};{% endfor %}\n", why="loop over extra.items()"),
+    Case("docs-pages-md", "# T\n\n{% macro input(name, value='', type='text', size=20) -%}\n"
+         "<input type=\"{{ type }}\" name=\"{{ name }}\" value=\"{{ value|e }}\" size=\"{{ size }}\">\n"
+         "{%- endmacro %}\n{{ input('username') }}\n\n{{ page.meta.bottles.wine }} {{ bottles.wine }} "
+         "{{ page.meta.title }} {{ title }}\n\n{% set users = ['joe', 'jill'] %}{% for user in users %}{{ user }} "
+         "{% else %}none{% endfor %}\n",
+         meta={"title": "Chai", "bottles": {"wine": 3}}, why="the examples of mkdocs-macros' pages.md (macro with "
+         "defaults and whitespace control, nested front matter, for/else)"),
     Case("length", "# T\n\n{{ config.nav | length }} {{ extra | length }}\n", why="| length of config.nav and extra"),
 ]
 

@@ -29,7 +29,9 @@ def _print_problems(report: Report) -> None:
 
 def _checked(args: argparse.Namespace) -> Report:
     """Every command opens the same way: the whole check, its problems on standard error, one per line."""
-    report = run_check(args.project, cache=_cache(args))
+    from .site.siteconfig import site_variables
+
+    report = run_check(args.project, cache=_cache(args), site=site_variables(args.project))
     _print_problems(report)
     return report
 
@@ -277,7 +279,10 @@ def _publish_command(name: str):  # noqa: ANN202
     """A publish command imported when it runs: `check` and `build` need none of the release code."""
     def run(args: argparse.Namespace) -> int:
         from .publish import pipeline as publish
+        from .site.siteconfig import site_variables
 
+        if name == "cmd_publish":
+            args.site = site_variables(args.project)
         return getattr(publish, name)(args)
     return run
 

@@ -176,3 +176,12 @@ def test_every_variant_the_benchmark_builds_builds(tmp_path: Path, report: Path)
     assert home.count("md-nav__link") < (sites["noprint"] / "index.html").read_text("utf-8").count("md-nav__link")
     # The same banner on both sides: the plain copy carries the fields the glue puts in extra.handbook.
     assert 'class="hb-draft"' in (sites["plain"] / "index.html").read_text("utf-8")
+
+
+def test_edit_to_visible_is_measured_both_ways_under_a_real_serve(tmp_path: Path):
+    from macros.bench.reload import measure_reload
+
+    result = measure_reload(tmp_path, runs=1)
+    for key in ("full_page_s", "full_data_s", "plain_page_s", "git_info_s", "render_pages_s"):
+        assert result[key] > 0, key
+    assert result["reload_ratio_page"] == result["full_page_s"] / result["plain_page_s"]

@@ -9,6 +9,7 @@ from macros.pages.check import run_check
 from macros.pages.render import PageSource
 from macros.site import glue as mkdocs_glue
 from macros.site.glue import CheckedPages, _State
+from macros.site.siteconfig import site_variables
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,7 +18,7 @@ def _state(checked: CheckedPages, use_directory_urls: bool = True) -> _State:
     report = run_check(ROOT)
     mkdocs_glue._CHECKED[ROOT] = (report.dataset, checked)
     try:
-        return _State(ROOT, use_directory_urls)
+        return _State(ROOT, use_directory_urls, site_variables(ROOT))
     finally:
         mkdocs_glue._CHECKED.pop(ROOT, None)
 

@@ -14,6 +14,7 @@ from ..core.model import Dataset
 from ..core.yamlsafe import read_capped
 from .api import illustrative_notice
 from .comments import check_absorbed, check_sections
+from .context import SiteVariables
 from .docsfiles import docs_tree_problems, walk_docs
 from .drafts import find_drafts
 from .htmllint import lint_html
@@ -133,21 +134,21 @@ def _stray_files(data_dir: Path, root: Path) -> list[Problem]:
 
 
 def _check_page(page: PageSource, docs_dir: Path, drafts: set[str], budgets: dict[str, int],
-                renderer: PageRenderer | None, key: str) -> PageResult:
+                renderer: PageRenderer, key: str) -> PageResult:
     """Everything the check finds in one page: figure lint, links and markup, words, macro calls."""
     problems = (lint_figures(page.body, page.display, page.offset) + lint_status_words(page.body, page.display, page.offset)
                 + lint_tone_marks(prose_only(page.body), page.display, page.offset) + lint_page(page, docs_dir, drafts))
     rendered = None
     seen = None
-    if renderer is not None:
-        text, render_problems = renderer.render(page)
-        problems += render_problems
-        if text is not None:
+    text, render_problems = renderer.render(page)
+    problems += render_problems
+    if text is not None:
+        if renderer.dataset is not None:
             seen = count_seen(illustrative_notice(text))  # what readers see: tables, cards and notes too
-            markup = _markup_problems(page, text)
-            problems += markup
-            if not render_problems and not markup:
-                rendered = (digest(page.body), text)
+        markup = _markup_problems(page, text)
+        problems += markup
+        if not render_problems and not markup and renderer.dataset is not None and not renderer.volatile:
+            rendered = (digest(page.body), text)
     words = PageWords(page.src, page_title(page), count_words(page.body) if seen is None else seen,
                       budgets.get(page.src), page.meta.get("appendix") is True)
     return PageResult(key, problems, words, rendered)
@@ -239,8 +240,13 @@ def _markup_problems(page: PageSource, text: str) -> list[Problem]:
 
 
 def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = None,
-              use_directory_urls: bool = True, cache: CheckCache | None = None) -> Report:
+              use_directory_urls: bool = True, cache: CheckCache | None = None,
+              site: SiteVariables | None = None) -> Report:
     """Check a project folder; every problem is collected, none raised.
+
+    ``site`` is what mkdocs-macros would give every page (``config``, ``extra:``, ``include_dir``…), from
+    :func:`macros.site.siteconfig.site_variables`; the build renders with the same. With data/ refused the
+    pages are still checked (lint, template syntax, names), and each says how many macro calls it could not.
 
     ``cache`` (off unless given) reuses the results of an earlier run for inputs that are byte for byte
     the same (:mod:`macros.core.cache`).
@@ -253,7 +259,9 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     report.problems.extend(_stray_files(data_dir, root))
     report.problems.extend(docs_tree_problems(docs_dir, root))
     report.problems.extend(site_config_problems(root))
-    renderer = PageRenderer(report.dataset, use_directory_urls) if report.dataset else None
+    if site is not None:
+        report.problems.extend(site.problems)
+    renderer = PageRenderer(report.dataset, use_directory_urls, site)
     docs_display = docs_dir.resolve().relative_to(root.resolve()).as_posix() if docs_dir.resolve().is_relative_to(
         root.resolve()) else docs_dir.as_posix()
     budgets = report.dataset.handbook.budgets_pages if report.dataset else {}
@@ -262,8 +270,9 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     if cache.enabled:
         # The data's key holds the code's; refused data still has code whose page results must not outlive it.
         data_part = data_key if report.dataset else digest(code_key(), "no data")
-        cache.open_pages(digest(data_part, str(docs_dir.resolve()), str(use_directory_urls), f"{len(drafts)} drafts",
-                                *sorted(drafts), f"{len(listing)} paths", *listing))
+        site_key = site.cache_key if site else "no site"
+        cache.open_pages(digest(data_part, site_key, str(docs_dir.resolve()), str(use_directory_urls),
+                                f"{len(drafts)} drafts", *sorted(drafts), f"{len(listing)} paths", *listing))
     for path in discover_pages(docs_dir) if docs_dir.is_dir() else []:
         page, problems = read_page(path, docs_dir, root)
         report.problems.extend(problems)

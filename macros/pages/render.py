@@ -14,9 +14,11 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import jinja2
+import jinja2.meta
 import jinja2.utils
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
@@ -24,9 +26,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..core.errors import MacroError, Problem, decode_utf8, suggest, universal_newlines
 from ..core.limits import OverLimit, bounded
 from ..core.load import display_path
-from ..core.model import Dataset
+from ..core.model import Dataset, Handbook
 from ..core.yamlsafe import MAX_BYTES, load_yaml_text
 from .api import MACRO_NAMES, Macros
+from .context import REFUSED, REFUSED_FILTERS, File, IncludeLoader, Opaque, SiteVariables, Unprintable, page_variables
 from .scan import delimited
 
 # The same rule as MkDocs' front matter (mkdocs.utils.meta), so line numbers agree with the build.
@@ -155,6 +158,7 @@ class _Collector:
         self.template: jinja2.Template | None = None
         self.line: int | None = None  # set by the fast path, which has no template frame to read the line from
         self.problems: list[Problem] = []
+        self.unchecked: list[int] = []  # template lines of macro calls not evaluated, data/ being refused
 
     def add(self, key: str, message: str, hint: str = "", line: int | None = None) -> None:
         if line is None:
@@ -190,12 +194,19 @@ def _traceback_line(exc: BaseException) -> int:
 class PageRenderer:
     """Renders pages with the handbook's macros; reports every bad call with page and line."""
 
-    def __init__(self, dataset: Dataset, use_directory_urls: bool = True, sections: Any = None):
+    def __init__(self, dataset: Dataset | None, use_directory_urls: bool = True, site: SiteVariables | None = None,
+                 sections: Any = None):
+        """``dataset`` None: data/ was refused; pages are still parsed and every name checked, and each page's
+        macro calls are counted and reported as not checked. ``site``: the variables mkdocs-macros would give
+        (:mod:`macros.pages.context`); without it a page has its front matter and the handbook's macros."""
         self.dataset = dataset
         self.use_directory_urls = use_directory_urls
+        self.site = site
         self.sections = sections  # the handbook's SectionIndex, for the comments register
-        self._collector: _Collector | None = None
         self._template: jinja2.Template | None = None
+        self._collector: _Collector | None = None
+        self._last_unchecked: list[int] = []
+        self.volatile = False  # set when the page last rendered read the clock (now())
         renderer = self
 
         class CollectingUndefined(jinja2.Undefined):
@@ -208,7 +219,9 @@ class PageRenderer:
                     # leave the expression to run time, where the problem is recorded with its line.
                     raise jinja2.UndefinedError("undefined at compile time")
                 name = self._undefined_name if self._undefined_name is not None else "?"
-                if self._undefined_obj is not jinja2.utils.missing:
+                if self._undefined_obj is jinja2.utils.missing and name in REFUSED:
+                    collector.add(str(name), REFUSED[name], "mkdocs-macros offers it, handbook pages do not")
+                elif self._undefined_obj is not jinja2.utils.missing:
                     collector.add(f"(jinja) {name}", f"{type(self._undefined_obj).__name__} has no item or attribute "
                                   f'"{name}"', "check the expression on this line")
                 else:
@@ -226,17 +239,83 @@ class PageRenderer:
                 self._report()
                 return iter(())
 
+            # As mkdocs-macros' `on_undefined: strict`: an unknown name tested, counted or compared is a problem
+            # too (`{% if flag %}`, `x | length`), never a silent false or zero.
+            def __bool__(self) -> bool:
+                self._report()
+                return False
+
+            def __len__(self) -> int:
+                self._report()
+                return 0
+
+            def __eq__(self, other: object) -> bool:
+                self._report()
+                return False
+
+            def __ne__(self, other: object) -> bool:
+                self._report()
+                return True
+
+            def __contains__(self, item: object) -> bool:
+                self._report()
+                return False
+
+            __hash__ = jinja2.Undefined.__hash__
+
+            def refused(self) -> bool:
+                return self._undefined_obj is jinja2.utils.missing and self._undefined_name in REFUSED
+
             def __getattr__(self, name: str) -> Any:
-                if name.startswith("__"):
+                if name.startswith("__") or name in _JINJA_PROBES:
                     raise AttributeError(name)
                 return self
 
         # Sandboxed: a page may call the macros, not reach Python's internals. Not optimised: Jinja's
         # constant folding would evaluate `{{ [][1] }}` at compile time, before errors are collected.
+        options = dict(site.delimiters) if site is not None else {}
+        shown = site.include_shown if site is not None else ""
         self.env = _Sandbox(undefined=CollectingUndefined, autoescape=False, keep_trailing_newline=True,
-                            optimized=False)
+                            optimized=False, finalize=self._finalize,
+                            loader=IncludeLoader(site.include_dir if site is not None else None, shown), **options)
+        self._undefined = CollectingUndefined
+        self._strict_tests_and_filters()
 
-    def _wrap(self, macros: Macros, collector: _Collector) -> dict[str, Any]:
+    def _refuse(self, message: str) -> str:
+        if self._collector is not None:
+            self._collector.add("(jinja)", message, "mkdocs-macros offers it, handbook pages do not")
+        return PLACEHOLDER
+
+    def _finalize(self, value: Any) -> Any:
+        """What ``{{ … }}`` prints: a value mkdocs-macros would print as its own Python object is refused,
+        also inside a mapping or list printed whole."""
+        refusal = _unprintable(value)
+        return self._refuse(refusal) if refusal else value
+
+    def _strict_tests_and_filters(self) -> None:
+        """`is defined` and `| default` on a name mkdocs-macros has but pages do not would silently differ."""
+        env = self.env
+
+        def guard(fn):
+            def call(value: Any, *args: Any, **kwargs: Any) -> Any:
+                if isinstance(value, self._undefined) and value.refused():
+                    value._report()
+                return fn(value, *args, **kwargs)
+            return call
+
+        for name in ("defined", "undefined"):
+            env.tests[name] = guard(env.tests[name])
+        for name in ("default", "d"):
+            env.filters[name] = guard(env.filters[name])
+
+    def _wrap(self, macros: Macros | None, collector: _Collector) -> dict[str, Any]:
+        if macros is None:  # data refused: each call is counted, none evaluated
+            def unchecked(*args: Any, **kwargs: Any) -> str:
+                collector.unchecked.append(collector.line if collector.line is not None
+                                           else _template_line(collector.template))
+                return PLACEHOLDER
+            return dict.fromkeys(MACRO_NAMES, unchecked)
+
         def make(fn):
             def call(*args: Any, **kwargs: Any) -> str:
                 try:
@@ -247,17 +326,56 @@ class PageRenderer:
             return call
         return {name: make(fn) for name, fn in macros.functions().items()}
 
+    def _macros(self, page: PageSource) -> Macros | None:
+        return (Macros(self.dataset, page.src, self.use_directory_urls, self.sections)
+                if self.dataset is not None else None)
+
+    def _needs_site(self, page: PageSource) -> bool:
+        """Whether the page names anything beyond the handbook's macros and its front matter: only then does a
+        ``check`` read MkDocs' configuration (the build has it already)."""
+        if self.site is None or self.site.pending is None:
+            return self.site is not None
+        try:
+            names = jinja2.meta.find_undeclared_variables(self.env.parse(page.body))
+        except jinja2.TemplateSyntaxError:
+            return False
+        return bool(names - set(MACRO_NAMES) - set(page.meta))
+
+    def _unchecked(self, page: PageSource) -> list[Problem]:
+        """One line per page whose macro calls could not be evaluated because data/ was refused."""
+        lines, self._last_unchecked = self._last_unchecked, []
+        if not lines:
+            return []
+        return [Problem(page.display, min(lines) + page.offset, "(macros)",
+                        f"{len(lines)} macro call(s) on this page not checked: data/ has errors",
+                        "fix the data errors above, then run check again", "warning")]
+
     def render(self, page: PageSource) -> tuple[str | None, list[Problem]]:
         """Render a page body; return (text, problems). Text is None when the template cannot be parsed.
 
         Bounded by the handbook's ``limits`` (time and memory per page): a page past either is one located
         line naming the limit, never a hung or exhausted build.
         """
-        hb = self.dataset.handbook
+        hb = self.dataset.handbook if self.dataset is not None else _DEFAULTS
+        self.volatile = False
+        if self.site is not None and page.meta.get("ignore_macros"):
+            line = next((n for n, text in enumerate(page.text.split("\n")[:page.offset], start=1)
+                         if text.startswith("ignore_macros:")), 1)
+            return None, [Problem(page.display, line, "ignore_macros", "no longer accepted (mkdocs-macros refuses it too)",
+                                  "write `render_macros: false` instead")]
+        if self.site is not None and not self.site.should_render(page.meta):
+            return page.body, []  # `render_macros: false`: the page is shown as written, as mkdocs-macros does
+        title = page.meta.get("title")
+        if self.site is not None and isinstance(title, str) and _has_template(title, self.env):
+            line = next((n for n, text in enumerate(page.text.split("\n")[:page.offset], start=1)
+                         if text.startswith("title:")), 1)
+            return None, [Problem(page.display, line, "title", "a title with {{ … }} or {% … %} is not rendered in "
+                                  "handbook pages (mkdocs-macros would render it)", "write the title as plain text")]
         try:
             with bounded(hb.page_seconds, hb.page_memory_mb, f"rendering {page.display}"):
                 fast = self._render_calls(page)
-                return fast if fast is not None else self.render_jinja(page)
+                text, problems = fast if fast is not None else self.render_jinja(page)
+                return text, problems + self._unchecked(page)
         except OverLimit as exc:
             self._collector = None
             line = _template_line_of(exc.__cause__, self._template) if exc.__cause__ is not None else 1
@@ -267,6 +385,7 @@ class PageRenderer:
             else:
                 message = f"rendering took more than the limit of {exc.value:g} MB of memory"
                 key = "limits.page_memory_mb"
+            self._last_unchecked = []
             return None, [Problem(page.display, line + page.offset, "(limit)", message,
                                   f"simplify the loops or expressions on this page (or raise {key} in data/handbook.yaml)")]
 
@@ -280,8 +399,8 @@ class PageRenderer:
         prefix, a ``\r``, an exception other than a macro error) returns None and goes to Jinja.
         """
         body = page.body
-        if "{%" in body or "{#" in body or "\r" in body:
-            return None
+        if "{%" in body or "{#" in body or "\r" in body or (self.site is not None and self.site.delimiters):
+            return None  # (with j2_* delimiters of its own, `{{` may be plain text: Jinja's to judge)
         calls = []
         pos = 0
         line, counted = 1, 0
@@ -301,24 +420,21 @@ class PageRenderer:
             return None
         if not calls:
             return body, []
+        shadowed = set(page.meta)
+        if any(name not in MACRO_NAMES or name in shadowed for _, _, _, (name, _, _) in calls):
+            return None  # a variable or function of mkdocs-macros', or front matter naming a macro: Jinja's to judge
         collector = _Collector(page)
-        macros = self._wrap(Macros(self.dataset, page.src, self.use_directory_urls, self.sections), collector)
+        self._last_unchecked = collector.unchecked
+        macros = self._wrap(self._macros(page), collector)
         out = []
         pos = 0
         for start, end, line, (name, args, kwargs) in calls:
             out.append(body[pos:start])
             collector.line = line
-            fn = macros.get(name)
-            if fn is None and name in self.env.globals:
-                return None  # a Jinja global such as range(): Jinja knows what to do with it
-            if fn is None:
-                collector.add(name, f'unknown name "{name}"', suggest(name, MACRO_NAMES) + " (macros are listed in README.md)")
-                out.append(PLACEHOLDER)
-            else:
-                try:
-                    out.append(str(fn(*args, **kwargs)))
-                except Exception:  # anything but a macro error: let Jinja report it exactly as before
-                    return None
+            try:
+                out.append(str(macros[name](*args, **kwargs)))
+            except Exception:  # anything but a macro error: let Jinja report it exactly as before
+                return None
             pos = end
         out.append(body[pos:])
         return "".join(out), collector.problems
@@ -329,6 +445,10 @@ class PageRenderer:
         try:
             template = self.env.from_string(page.body)
         except jinja2.TemplateSyntaxError as exc:
+            refused = re.fullmatch(r"No filter named '(\w+)'\.?", exc.message or "")
+            if refused and refused.group(1) in REFUSED_FILTERS:
+                return None, [Problem(page.display, (exc.lineno or 1) + page.offset, f"| {refused.group(1)}",
+                                      REFUSED_FILTERS[refused.group(1)], "mkdocs-macros offers it, handbook pages do not")]
             return None, [Problem(page.display, (exc.lineno or 1) + page.offset, "(jinja)", exc.message or "syntax error",
                                   "check the {{ … }} and {% … %} brackets and quotes; write {{ '{{' }} for a literal brace")]
         except (RecursionError, MemoryError):
@@ -339,9 +459,25 @@ class PageRenderer:
         collector.template = template
         self._template = template
         self._collector = collector
-        macros = Macros(self.dataset, page.src, self.use_directory_urls, self.sections)
+        self._last_unchecked = collector.unchecked
+        functions = self._wrap(self._macros(page), collector)
+        variables = dict(functions)
+        if self.site is not None and self._needs_site(page):
+            variables.update(page_variables(self.site, page.src, page.body, page.meta, self.use_directory_urls))
+            clock = variables["now"]
+
+            def now() -> Any:
+                self.volatile = True  # the text depends on the time: never reused from the check's cache
+                return clock()
+            variables["now"] = now
+            functions.update(now=now, fix_url=variables["fix_url"])
+        else:
+            variables.update(page.meta)
+        # As in mkdocs-macros, macros are also globals: a macro file imported from include_dir (without
+        # context) can call them. Per render, and removed after: the environment serves every page.
+        self.env.globals.update(functions)
         try:
-            text = template.render(**self._wrap(macros, collector))
+            text = template.render(**variables)
         except jinja2.TemplateError as exc:
             collector.add("(jinja)", str(exc), "check the template expression on this line", _traceback_line(exc))
             text = None
@@ -358,9 +494,36 @@ class PageRenderer:
             text = None
         finally:
             self._collector = None
+            for name in functions:
+                self.env.globals.pop(name, None)
         return text, collector.problems
 
 
+def _unprintable(value: Any, depth: int = 0) -> str:
+    """Why ``value`` cannot be printed as mkdocs-macros prints it ("" when it can)."""
+    if isinstance(value, Opaque):
+        return value.refusal()
+    if isinstance(value, Unprintable):
+        return (f"{value.refused_name} printed whole is not offered (mkdocs-macros prints MkDocs' object) — print "
+                "one of its keys")
+    if isinstance(value, File):
+        return "page.file printed whole is not offered (MkDocs prints folders of the machine) — print page.file.src_uri"
+    if depth < 8 and isinstance(value, dict):
+        return next((r for r in map(lambda v: _unprintable(v, depth + 1), value.values()) if r), "")
+    if depth < 8 and isinstance(value, (list, tuple)):
+        return next((r for r in map(lambda v: _unprintable(v, depth + 1), value) if r), "")
+    return ""
+
+
+def _has_template(text: str, env: jinja2.Environment) -> bool:
+    return any(mark in text for mark in (env.variable_start_string, env.block_start_string, env.comment_start_string))
+
+
+# What Jinja itself asks of a value it calls: an undefined name must not answer (it would report itself).
+_JINJA_PROBES = frozenset({"unsafe_callable", "alters_data", "jinja_pass_arg", "jinja_async_variant"})
+# The limits when data/ was refused: the model's defaults.
+_DEFAULTS = SimpleNamespace(**{name: Handbook.__dataclass_fields__[name].default
+                               for name in ("page_seconds", "page_memory_mb")})
 _FORMAT_WIDTH = re.compile(r"%[-#0 +]*(?:\*|\d{5,})|\{[^{}]*:[^{}]*\d{5,}")
 
 

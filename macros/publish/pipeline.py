@@ -23,6 +23,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import HandbookError, Problem, ReleaseError
 from ..core.limits import OverLimit, bounded
@@ -310,10 +311,11 @@ def _size(n: float) -> str:
 
 
 def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Out = _say, err: Out = _err,
-            version: str | None = None, title: str | None = None) -> int:
+            version: str | None = None, title: str | None = None, site: Any = None) -> int:
     """Build, check, compress and switch; return the exit code (0 live, 1 refused, nothing changed).
 
     With ``version`` the draft is built under its own path beside the earlier drafts (:mod:`.versions`).
+    ``site``: the page variables from mkdocs.yml (:mod:`macros.site.siteconfig`), given by the command line.
     """
     started = time.perf_counter()
     root = root.resolve()
@@ -355,7 +357,7 @@ def publish(project: Path, root: Path, keep: int = 5, wait: float = 0.0, say: Ou
                 # Pages are bounded one by one (limits: in handbook.yaml); the whole check too, so a publish
                 # never holds the lock for ever.
                 with bounded(CHECK_SECONDS, None, "the check"):
-                    report = run_check(project)
+                    report = run_check(project, site=site)
             except OverLimit:
                 problems = [Problem("data/handbook.yaml", 1, "limits.check_seconds",
                                     f"the check took longer than {CHECK_SECONDS:g} s",
@@ -484,7 +486,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         _err(str(refused))
         return 2
     return publish(args.project, Path(args.root), keep=args.keep, wait=args.wait, version=getattr(args, "version", None),
-                   title=getattr(args, "title", None))
+                   title=getattr(args, "title", None), site=getattr(args, "site", None))
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:

@@ -26,12 +26,14 @@ from ..editorial.drafts_diff import comparer_for
 from ..pages.api import MACRO_NAMES, Macros
 from ..pages.changes import use_comparer
 from ..pages.comments import counts_by_section
+from ..pages.context import SiteVariables
 from ..pages.drafts import find_drafts
 from ..pages.register import add_section_counts
 from ..pages.render import PageRenderer, PageSource, discover_pages, read_page
 from ..pages.sections import SectionIndex, reading_order
 from ..pages.theme import PRINT_PAGE_CSS, banner_fields, print_page_css, version_config
 from .search import add_row_entries, worker_script
+from .siteconfig import site_variables
 
 # Appended to Material's search worker so queries with or without Vietnamese diacritics find the same pages.
 SEARCH_FOLD_JS = Path(__file__).parent / "assets" / "search-fold.js"
@@ -40,6 +42,21 @@ SEARCH_FOLD_MARK = "/* handbook: diacritic-insensitive search */"
 IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker.js"
 
 log = logging.getLogger("mkdocs.plugins.handbook")
+
+
+def _no_git_info() -> dict[str, Any]:
+    """mkdocs-macros runs a dozen git subprocesses on every (re)build to fill its ``git`` variable; handbook
+    pages refuse ``git`` (macros/pages/context.py) and mkdocs-macros renders nothing itself, so nothing reads it."""
+    return {"status": False, "diagnosis": "not read by handbook pages"}
+
+
+def _skip_git_info() -> None:
+    import mkdocs_macros.context
+
+    mkdocs_macros.context.get_git_info = _no_git_info
+
+
+_skip_git_info()  # imported by mkdocs-macros' first on_config, so from the second build on (every serve rebuild)
 
 
 class CheckedPages(NamedTuple):
@@ -57,7 +74,7 @@ _CHECKED: dict[Path, tuple[Dataset, CheckedPages | None]] = {}
 class _State:
     """Per-build state kept on the mkdocs-macros environment object."""
 
-    def __init__(self, root: Path, use_directory_urls: bool, docs_dir: Path | None = None):
+    def __init__(self, root: Path, use_directory_urls: bool, site: SiteVariables, docs_dir: Path | None = None):
         checked = _CHECKED.get(root)
         self._checked_pages = None
         if checked is not None:
@@ -72,15 +89,16 @@ class _State:
             log.info(str(warning))
         self.root = root
         self.use_directory_urls = use_directory_urls
+        self.site = site
         self.sections, self.counts = _sections(root, docs_dir or root / "docs", self.dataset)
-        self.renderer = PageRenderer(self.dataset, use_directory_urls, self.sections)
+        self.renderer = PageRenderer(self.dataset, use_directory_urls, site, self.sections)
         self._macros: dict[str, Macros] = {}
 
     def sync_urls(self, use_directory_urls: bool) -> None:
         """Follow the final URL style: a plugin configured after us (Material's offline) may turn directory URLs off."""
         if use_directory_urls != self.use_directory_urls:
             self.use_directory_urls = use_directory_urls
-            self.renderer = PageRenderer(self.dataset, use_directory_urls, self.sections)
+            self.renderer = PageRenderer(self.dataset, use_directory_urls, self.site, self.sections)
             self._macros.clear()
 
     def render(self, source: PageSource) -> tuple[str | None, list[Problem]]:
@@ -112,7 +130,12 @@ def _sections(root: Path, docs_dir: Path, dataset: Dataset) -> tuple[SectionInde
 def define_env(env: Any) -> None:
     """Register the core's macros; each call is bound to the page mkdocs-macros is rendering."""
     root = Path(env.conf["config_file_path"]).resolve().parent
-    state = _State(root, bool(env.conf["use_directory_urls"]), Path(env.conf["docs_dir"]).resolve())
+    # What mkdocs-macros gives pages, read before the banner fields are added to `extra` (as check reads it).
+    site = site_variables(root, env.conf)
+    refused = [p for p in site.problems if p.is_error]
+    if refused:
+        raise PluginError("\n".join(str(p) for p in refused))
+    state = _State(root, bool(env.conf["use_directory_urls"]), site, Path(env.conf["docs_dir"]).resolve())
     env.variables["_handbook_state"] = state
     use_comparer(comparer_for(root))  # the changes page: this build's pages against `previous:`
 

@@ -161,3 +161,18 @@ def on_post_build(config: Any) -> None:
         fixed = nest_part_headings(strip_html_comments(prefix_section_ids(html)))
         if fixed != html:
             path.write_text(fixed, encoding="utf-8")
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """`mkdocs serve`: a first build that fails shows in the browser too (macros/site/serve.py)."""
+    if command == "serve":
+        from macros.site.serve import survive_first_build
+
+        survive_first_build()
+
+
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    """`mkdocs serve`: a failed build answers every page at once with its located lines (macros/site/serve.py)."""
+    from macros.site.serve import install
+
+    return install(server, config)

@@ -180,6 +180,43 @@ def config_tag(project: Path, tmp: Path) -> None:
                       encoding="utf-8")
 
 
+def front_matter_markup(project: Path, tmp: Path) -> None:
+    page = project / "docs" / "viet-tat.md"
+    page.write_text('---\ndescription: "\\"><script>alert(1)</script>"\nsubtitle: "<img src=//x.example/a.png>"\n'
+                    'title: "<script>alert(3)</script>"\n---\n' + page.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def front_matter_redirect(project: Path, tmp: Path) -> None:
+    page = project / "docs" / "viet-tat.md"
+    page.write_text("---\ntemplate: redirect.html\nlocation: https://x.example/phish\n---\n"
+                    + page.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def metadata_without_dashes(project: Path, tmp: Path) -> None:
+    page = project / "docs" / "viet-tat.md"
+    page.write_text("draft: true\n\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def huge_integers(project: Path, tmp: Path) -> None:
+    _page(project, "zz-int.md", "# Thử\n\n{{ (((((9**64)**64)**64)**64)**4) > 1 }}\n")
+
+
+def one_call_gigabytes(project: Path, tmp: Path) -> None:
+    for n, call in enumerate(("('x'*50000).replace('x','x'*50000)|length", "(['x'*100000]*30000)|join|length",
+                              "'%(a)999999999s' % {'a': 'x'}"), start=1):
+        _page(project, f"zz-gb{n}.md", f"# Thử\n\n{{{{ {call} }}}}\n")
+
+
+def output_flood(project: Path, tmp: Path) -> None:
+    _page(project, "zz-flood.md", '# Thử\n\n{% for i in range(200) %}{{ "<b>" * 33333 }}{% endfor %}\n')
+
+
+def parser_disagreements(project: Path, tmp: Path) -> None:
+    _page(project, "zz-parse.md", "# Thử\n\n<p><![CDATA[ x > <img src=a.png onerror=alert(1)> ]]></p>\n\n"
+          '<span style="background:u\\72l(//x.example/e.png)">a</span>\n\n'
+          '<svg><image href="assets/handbook.css"><set attributeName="href" to="http://x.example/s.png"/></image></svg>\n')
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -220,6 +257,18 @@ CASES = [
     Case("footnote-definitions", footnotes, ()),
     Case("hooks-file-added-to-mkdocs-yml", site_config, (f"mkdocs.yml:{HOOKS_LINE}: hooks",)),
     Case("python-tag-in-mkdocs-yml", config_tag, (f"mkdocs.yml:{APPENDED_LINE}: (yaml)",)),
+    # Found by an attack on this round's boundary (each was built or published before):
+    Case("front-matter-markup-into-the-header", front_matter_markup, (
+        "docs/viet-tat.md:2: front matter", "docs/viet-tat.md:3: front matter", "docs/viet-tat.md:4: front matter")),
+    Case("front-matter-redirect-template", front_matter_redirect, (
+        "docs/viet-tat.md:2: front matter", "docs/viet-tat.md:3: front matter")),
+    Case("draft-as-metadata-without-dashes", metadata_without_dashes, ("docs/viet-tat.md:1: (front matter)",)),
+    Case("huge-integer-powers", huge_integers, ("docs/zz-int.md:3: (jinja)",)),
+    Case("gigabytes-in-one-call", one_call_gigabytes, ("docs/zz-gb1.md:3: (jinja)", "docs/zz-gb2.md:3: (jinja)",
+                                                       "docs/zz-gb3.md:3: (jinja)")),
+    Case("output-flood", output_flood, ("docs/zz-flood.md:1: (limit)",)),
+    Case("parser-disagreements", parser_disagreements, (
+        "docs/zz-parse.md:3: <![CDATA[", "docs/zz-parse.md:5: style", "docs/zz-parse.md:7: <set>")),
 ]
 
 

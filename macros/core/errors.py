@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 # C0 and C1 control characters (and DEL), bidirectional overrides: never written raw to an editor's terminal,
 # where ESC starts a control sequence and CR overwrites the line, so a message always reads as it was written.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 def printable(text: str) -> str:

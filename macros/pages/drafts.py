@@ -24,10 +24,28 @@ from .scan import delimited, replace_spans
 _FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 
 
+# Keys the theme or MkDocs act on with no escaping or with code paths an editor must not steer: a page
+# template (`template: redirect.html` + `location:` redirects the reader), icons read from disk, parts of
+# the page hidden or kept out of search, and text Material prints raw into every page's header and nav.
+THEME_KEYS = frozenset({"template", "location", "icon", "hide", "search", "tags", "status", "subtitle",
+                        "social", "comments", "redirect", "robots"})
+# Keys whose text the theme writes into the page unescaped: plain text only.
+TEXT_KEYS = ("title", "description")
+# MkDocs' other front-matter style (MultiMarkdown: `key: value` lines at the top, no `---`), as it reads it.
+_MMD_LINE = re.compile(r"^[ ]{0,3}[A-Za-z0-9_-]+:[ \t]*\S")
+
+
 def front_matter_problems(text: str, display: str) -> tuple[dict[str, Any], list[Problem]]:
-    """Parse a page's front matter strictly; return it with located problems (bad YAML, a non-boolean draft)."""
+    """Parse a page's front matter strictly; return it with located problems (bad YAML, a non-boolean draft,
+    a key the theme would act on, markup in a title or description, metadata MkDocs reads without `---`)."""
     match = _FRONT.match(text)
     if not match:
+        first = text.split("\n", 1)[0]
+        if _MMD_LINE.match(first) and not first.lstrip().startswith(("http:", "https:")):
+            return {}, [Problem(display, 1, "(front matter)",
+                                f'"{first[:60]}" is read by MkDocs as page metadata (and removed from the page), '
+                                "and is not checked here", "put metadata between two `---` lines, or start the "
+                                "page with its `# title`")]
         return {}, []
     doc = load_yaml_text(match.group(1).encode("utf-8"), display)
     problems = [Problem(p.file, p.line + 1, "(front matter)" if p.key.startswith("(") else f"front matter: {p.key}",
@@ -38,6 +56,23 @@ def front_matter_problems(text: str, display: str) -> tuple[dict[str, Any], list
     if doc.data is not None and not isinstance(doc.data, dict):
         problems.append(Problem(display, 2, "(front matter)", "front matter is not a mapping of keys",
                                 "write `key: value` lines between the two `---` lines"))
+    for key in meta:
+        name = str(key)
+        line = doc.line((key,)) + 1
+        if name.lower() in THEME_KEYS:
+            problems.append(Problem(display, line, f"front matter: {name}",
+                                    "the theme acts on this key (templates, redirects, hidden parts, raw text in "
+                                    "every page's header)", "remove it: page layout is the handbook's, not a page's"))
+        elif name != name.lower() and name.lower() in ("draft", "appendix", "title", "render_macros"):
+            problems.append(Problem(display, line, f"front matter: {name}", f'keys are lower case: "{name}" is ignored',
+                                    f"write `{name.lower()}:`"))
+        elif name in TEXT_KEYS and isinstance(meta[key], str) and re.search(r"[<>\"]|\{\{|\{%", meta[key]):
+            problems.append(Problem(display, line, f"front matter: {name}",
+                                    "markup, quotes or template syntax here reach the page's header as they are",
+                                    "write plain text"))
+        elif name in TEXT_KEYS and meta[key] is not None and not isinstance(meta[key], str):
+            problems.append(Problem(display, line, f"front matter: {name}", f"must be text, got {meta[key]!r}",
+                                    "write plain text"))
     if "draft" in meta and not isinstance(meta["draft"], bool):
         problems.append(Problem(display, doc.line(("draft",)) + 1, "draft",
                                 f"must be true or false, got {meta['draft']!r}",

@@ -18,17 +18,22 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 ACTIVE_ELEMENTS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form",
-                             "meta", "link", "style", "portal", "noscript"})
+                             "meta", "link", "style", "portal", "noscript",
+                             # SVG animation sets any attribute (an href to another site) after the page loads
+                             "set", "animate", "animatemotion", "animatetransform", "discard"})
 ACTIVE_ATTRIBUTES = frozenset({"http-equiv", "srcdoc", "formaction"})
 # Attributes whose value the browser fetches by itself, whatever the element.
 RESOURCE_ATTRIBUTES = frozenset({"src", "srcset", "poster", "data", "background", "lowsrc", "dynsrc", "manifest",
-                                 "codebase"})
+                                 "codebase", "ping"})
 # href on these loads a resource (SVG); on <a> and <area> it is a link a reader follows.
 RESOURCE_HREF_ELEMENTS = frozenset({"image", "use", "feimage", "script", "link", "pattern", "filter", "tref"})
 _BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|livescript|mocha)\s*:", re.I)
 _OFF_SITE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.I)
 _CSS_URL = re.compile(r"url\s*\(\s*['\"]?\s*([^'\")\s]*)", re.I)
-_CSS_ACTIVE = re.compile(r"expression\s*\(|@import|behavior\s*:|-moz-binding", re.I)
+# Also what the regex below cannot read as a browser does: a CSS escape (u\72l), image-set() and friends.
+_CSS_ACTIVE = re.compile(r"expression\s*\(|@import|behavior\s*:|-moz-binding|\\|image-set\s*\(|image\s*\(|"
+                         r"cross-fade\s*\(|src\s*\(", re.I)
+_CDATA = re.compile(r"<!\[CDATA\[", re.I)
 _CONTROL = re.compile(r"[\x00-\x20]+")
 
 
@@ -40,6 +45,12 @@ class Finding:
     key: str
     message: str
     hint: str
+
+
+def _off_site(url: str) -> bool:
+    """As a browser reads it: tabs and newlines dropped, a backslash taken for a slash (``/\\host`` is ``//host``)."""
+    cleaned = _CONTROL.sub("", url).replace("\\", "/")
+    return bool(_OFF_SITE.match(cleaned))
 
 
 def _url_problem(value: str) -> str | None:
@@ -88,10 +99,13 @@ class _Linter(HTMLParser):
                 urls = [value]
             elif name == "style":
                 if _CSS_ACTIVE.search(value):
-                    self.add("style", "the style runs code or imports a stylesheet", "remove it from the style")
+                    self.add("style", "the style runs code, imports or escapes what it loads",
+                             "remove it from the style")
+                urls = _CSS_URL.findall(value)
+            elif "url(" in value.lower():  # SVG presentation attributes: fill, filter, mask, clip-path …
                 urls = _CSS_URL.findall(value)
             for url in urls:
-                if _OFF_SITE.match(url) or _url_problem(url):
+                if _off_site(url) or _url_problem(url):
                     self.add(name, f'loads "{url[:80]}" from outside the site, which the intranet cannot reach',
                              "copy the file into docs/ and refer to it by a relative path")
                     break
@@ -104,6 +118,10 @@ def lint_html(text: str) -> list[Finding]:
     if "<" not in text:
         return []
     linter = _Linter()
+    for match in _CDATA.finditer(text):  # the standard parser and a browser end it in different places
+        linter.findings.append(Finding(text.count("\n", 0, match.start()) + 1, "<![CDATA[",
+                                       "a CDATA section is read differently by browsers and by this check",
+                                       "remove it: write the text as it is"))
     try:
         linter.feed(text)
         linter.close()

@@ -20,8 +20,6 @@ from typing import Any
 import jinja2
 import jinja2.meta
 import jinja2.utils
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 
 from ..core.errors import MacroError, Problem, decode_utf8, suggest, universal_newlines
 from ..core.limits import OverLimit, bounded
@@ -30,6 +28,8 @@ from ..core.model import Dataset, Handbook
 from ..core.yamlsafe import MAX_BYTES, load_yaml_text
 from .api import MACRO_NAMES, Macros
 from .context import REFUSED, REFUSED_FILTERS, File, IncludeLoader, Opaque, SiteVariables, Unprintable, page_variables
+from .sandbox import MAX_PAGE_OUTPUT
+from .sandbox import Sandbox as _Sandbox
 from .scan import delimited
 
 # The same rule as MkDocs' front matter (mkdocs.utils.meta), so line numbers agree with the build.
@@ -375,7 +375,11 @@ class PageRenderer:
             with bounded(hb.page_seconds, hb.page_memory_mb, f"rendering {page.display}"):
                 fast = self._render_calls(page)
                 text, problems = fast if fast is not None else self.render_jinja(page)
-                return text, problems + self._unchecked(page)
+            if text is not None and len(text) > MAX_PAGE_OUTPUT:
+                return None, [*problems, Problem(page.display, 1 + page.offset, "(limit)",
+                                                 f"the page becomes {len(text):,} characters, over the limit of "
+                                                 f"{MAX_PAGE_OUTPUT:,}", "split the page, or shorten its loops")]
+            return text, problems + self._unchecked(page)
         except OverLimit as exc:
             self._collector = None
             line = _template_line_of(exc.__cause__, self._template) if exc.__cause__ is not None else 1
@@ -524,62 +528,6 @@ _JINJA_PROBES = frozenset({"unsafe_callable", "alters_data", "jinja_pass_arg", "
 # The limits when data/ was refused: the model's defaults.
 _DEFAULTS = SimpleNamespace(**{name: Handbook.__dataclass_fields__[name].default
                                for name in ("page_seconds", "page_memory_mb")})
-_FORMAT_WIDTH = re.compile(r"%[-#0 +]*(?:\*|\d{5,})|\{[^{}]*:[^{}]*\d{5,}")
-
-
-def _bounded_call(fn: Any, limit: int) -> Any:
-    """A filter or test that refuses a numeric argument above ``limit`` (``center(10**9)`` is a gigabyte)."""
-    import functools
-
-    @functools.wraps(fn)  # keeps Jinja's pass_context / pass_eval_context marks
-    def call(*args: Any, **kwargs: Any) -> Any:
-        _check_arguments(args, kwargs, limit)
-        return fn(*args, **kwargs)
-    return call
-
-
-def _check_arguments(args: tuple, kwargs: dict, limit: int) -> None:
-    for value in (*args, *kwargs.values()):
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > limit:
-            raise SecurityError(f"an argument above {limit:,}")
-        if isinstance(value, str) and "%" in value and _FORMAT_WIDTH.search(value):
-            raise SecurityError("a format width of five digits or more")
-
-
-class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, also bounding what can exhaust memory or time in one expression: repetition, powers,
-    format widths and numeric arguments to functions and filters. Loops and growth across many bytecodes
-    are bounded by the per-page limits instead (:func:`macros.core.limits.bounded`)."""
-
-    intercepted_binops = frozenset({"*", "**", "%"})
-    MAX_ITEMS = 100_000
-    MAX_ARGUMENT = 100_000
-
-    def __init__(self, **options: Any):
-        super().__init__(**options)
-        self.filters = {name: _bounded_call(fn, self.MAX_ARGUMENT) for name, fn in self.filters.items()}
-        self.tests = {name: _bounded_call(fn, self.MAX_ARGUMENT) for name, fn in self.tests.items()}
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "*":
-            seq, count = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
-            if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > self.MAX_ITEMS:
-                raise SecurityError(f"a repetition of more than {self.MAX_ITEMS:,} items")
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
-            raise SecurityError("an exponent above 64")
-        if operator == "%" and isinstance(left, str) and _FORMAT_WIDTH.search(left):
-            raise SecurityError("a format width of five digits or more")
-        return super().call_binop(context, operator, left, right)
-
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 — Jinja's signature
-        _check_arguments(args, kwargs, __self.MAX_ARGUMENT)
-        target = getattr(__obj, "__self__", None)
-        if (isinstance(target, str) and getattr(__obj, "__name__", "") in ("format", "format_map")
-                and re.search(r"\{[^{}]*:[^{}]*\d{5,}", target)):
-            raise SecurityError("a format width of five digits or more")
-        return super().call(__context, __obj, *args, **kwargs)
-
-
 def discover_pages(docs_dir: Path) -> list[Path]:
     """The pages MkDocs builds: regular ``.md`` files, never through a symbolic link (those are refused by
     :func:`macros.pages.docsfiles.docs_tree_problems`), nothing under a dot folder."""

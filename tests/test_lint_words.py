@@ -7,6 +7,8 @@ import pytest
 from macros.pages.lint import lint_figures
 from macros.pages.words import count_words
 
+from .conftest import ROOT
+
 
 @pytest.mark.parametrize("text", [
     "Tăng trưởng đạt 10,2% năm 2024.", "gấp 1,5 lần bình quân", "thu 1.234 tỷ đồng", "có 9 đại biểu phát biểu",
@@ -43,3 +45,25 @@ def test_word_count_counts_prose_and_one_per_macro():
     # Tiêu đề (2) + "Ghi chú dài" (3) + Bốn chữ ở đây (4) + Tăng ▪ năm nay (4) + liên kết (2) + ▪ (1)
     assert count_words(body) == 16
     assert count_words("{% for x in y %}a{% endfor %}") == 1
+
+
+@pytest.mark.parametrize("name, text", [
+    ("one-megabyte-page", ("{{ " * 20000 + "\n" + "<a " * 20000 + "\n" + "[" * 50000 + "\n" + "1" * 50000 + "\n"
+                           + "```\nx\n" * 5000 + "<!-- " * 20000 + "\n" + "{" * 50000 + "\n") * 3),
+    ("hundred-thousand-character-line", "Câu " + "](" * 25000 + "<" * 25000 + "`a" * 25000),
+])
+def test_lint_and_word_counts_are_linear_on_hostile_text(name, text):
+    """Each pattern that was quadratic (minutes on 200 KB) now scans once: seconds would mean it came back."""
+    import time
+
+    from macros.pages.pagelint import lint_page
+    from macros.pages.render import PageSource
+    from macros.pages.words import count_seen
+
+    assert len(text) > (900_000 if name.startswith("one") else 100_000)
+    started = time.process_time()
+    lint_figures(text, "docs/x.md")
+    count_words(text)
+    count_seen(text)
+    lint_page(PageSource("x.md", "docs/x.md", text, text, 0, {}), ROOT / "docs", set())
+    assert time.process_time() - started < 5, name

@@ -66,10 +66,9 @@ def front_matter_problems(text: str, display: str) -> tuple[dict[str, Any], list
         elif name != name.lower() and name.lower() in ("draft", "appendix", "title", "render_macros"):
             problems.append(Problem(display, line, f"front matter: {name}", f'keys are lower case: "{name}" is ignored',
                                     f"write `{name.lower()}:`"))
-        elif name in TEXT_KEYS and isinstance(meta[key], str) and re.search(r"[<>\"]|\{\{|\{%", meta[key]):
+        elif name in TEXT_KEYS and isinstance(meta[key], str) and re.search(r"[<>\"]", meta[key]):
             problems.append(Problem(display, line, f"front matter: {name}",
-                                    "markup, quotes or template syntax here reach the page's header as they are",
-                                    "write plain text"))
+                                    "markup or quotes here reach the page's header as they are", "write plain text"))
         elif name in TEXT_KEYS and meta[key] is not None and not isinstance(meta[key], str):
             problems.append(Problem(display, line, f"front matter: {name}", f"must be text, got {meta[key]!r}",
                                     "write plain text"))

@@ -10,7 +10,7 @@ number of times. The figure lint, the word counts and the drafts' comment stripp
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 # Non-prose spans that open and close with fixed text, in the order they are blanked.
 DELIMITED = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"), ("<!--", "-->"))
@@ -51,30 +51,24 @@ def fenced(text: str) -> Iterator[tuple[int, int]]:
         pos = end + 1
 
 
+def _blanked(piece: str) -> str:
+    return " " * len(piece) if "\n" not in piece else "\n".join(" " * len(p) for p in piece.split("\n"))
+
+
 def blank_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """``text`` with each span replaced by spaces, its line breaks kept (so line numbers stay right)."""
+    return replace_spans(text, spans, _blanked)
+
+
+def replace_spans(text: str, spans: Iterable[tuple[int, int]], replacement: str | Callable[[str], str]) -> str:
+    """``text`` with each span replaced by ``replacement`` (a text, or a function of the span's text)."""
     out: list[str] = []
     pos = 0
     for start, end in spans:
         if start < pos:
             continue
         out.append(text[pos:start])
-        piece = text[start:end]
-        out.append(" " * len(piece) if "\n" not in piece else "\n".join(" " * len(p) for p in piece.split("\n")))
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def replace_spans(text: str, spans: Iterable[tuple[int, int]], replacement: str) -> str:
-    """``text`` with each span replaced by ``replacement``."""
-    out: list[str] = []
-    pos = 0
-    for start, end in spans:
-        if start < pos:
-            continue
-        out.append(text[pos:start])
-        out.append(replacement)
+        out.append(replacement(text[start:end]) if callable(replacement) else replacement)
         pos = end
     out.append(text[pos:])
     return "".join(out)

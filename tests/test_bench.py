@@ -178,6 +178,23 @@ def test_every_variant_the_benchmark_builds_builds(tmp_path: Path, report: Path)
     assert 'class="hb-draft"' in (sites["plain"] / "index.html").read_text("utf-8")
 
 
+def test_the_hooks_prototype_builds(tmp_path: Path, report: Path):
+    """The prototype without mkdocs-macros (a hooks file of its own, which the check refuses in a handbook)."""
+    import shutil
+
+    plain = tmp_path / "plain"
+    variants.make_plain(report, plain)
+    hooked = tmp_path / "hooked"
+    for name in ("docs", "data"):
+        shutil.copytree(report / name, hooked / name)
+    (hooked / "overrides").symlink_to((plain / "overrides").resolve(), target_is_directory=True)
+    (hooked / "mkdocs.yml").write_text(variants.hooks_config((plain / "mkdocs.yml").read_text("utf-8")), "utf-8")
+    (hooked / variants.HOOKS_FILE).write_text(variants.HOOKS_CODE.replace("MACROS_PARENT", repr(str(measure.ROOT))),
+                                             "utf-8")
+    run = measure.measure(variants.plain_cmd(hooked, tmp_path / "site"), cwd=hooked, log=tmp_path / "hooks.log")
+    assert run.returncode == 0, (tmp_path / "hooks.log").read_text()[-2000:]
+
+
 def test_edit_to_visible_is_measured_both_ways_under_a_real_serve(tmp_path: Path):
     from macros.bench.reload import measure_reload
 

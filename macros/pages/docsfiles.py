@@ -27,7 +27,8 @@ MAX_ENTRIES = 100_000  # a docs/ folder with more is refused, not walked for eve
 
 def walk_docs(docs_dir: Path) -> list[tuple[Path, str]]:
     """Every entry under ``docs_dir`` as (path, kind), kind ``f`` regular file, ``d`` folder, ``l`` link,
-    ``-`` anything else; links are never followed and dot entries (left out by MkDocs) are skipped."""
+    ``-`` anything else, ``?`` unreadable; links are never followed and dot entries (left out by MkDocs) are
+    skipped. At most one entry past :data:`MAX_ENTRIES` is listed."""
     found: list[tuple[Path, str]] = []
     for folder, dirs, files in os.walk(docs_dir, followlinks=False):
         base = Path(folder)
@@ -37,7 +38,7 @@ def walk_docs(docs_dir: Path) -> list[tuple[Path, str]]:
             try:
                 mode = os.lstat(path).st_mode
             except OSError:
-                found.append((path, "-"))
+                found.append((path, "?"))
                 continue
             kind = "l" if stat.S_ISLNK(mode) else "d" if stat.S_ISDIR(mode) else "f" if stat.S_ISREG(mode) else "-"
             found.append((path, kind))
@@ -59,47 +60,30 @@ def docs_tree_problems(docs_dir: Path, root: Path) -> list[Problem]:
         return []
     real_docs = docs_dir.resolve()
     problems: list[Problem] = []
-    seen = 0
 
     def refuse(path: Path, message: str, hint: str) -> None:
         problems.append(Problem(_shown(path, root), 1, "(file)", message, hint))
 
-    for folder, dirs, files in os.walk(docs_dir, followlinks=False):
-        base = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in [*dirs, *sorted(files)]:
-            seen += 1
-            if seen > MAX_ENTRIES:
-                refuse(docs_dir, f"holds more than {MAX_ENTRIES:,} files and folders",
-                       "keep only the handbook's pages and their images in docs/")
-                return problems
-            if name.startswith("."):
-                continue  # MkDocs leaves dotfiles out of the build
-            path = base / name
-            try:
-                info = os.lstat(path)
-            except OSError as exc:
-                refuse(path, f"cannot be read ({exc.strerror})", "check its permissions")
-                continue
-            if stat.S_ISLNK(info.st_mode):
-                target = Path(os.path.realpath(path))
-                if target != real_docs and real_docs not in target.parents:
-                    refuse(path, f"links outside docs/ to {target}",
-                           "remove the link; put a copy of the file itself in docs/ if it belongs to the handbook")
-                else:
-                    refuse(path, f"is a symbolic link (to {_shown(target, real_docs.parent)})",
-                           "replace the link by the file itself: only regular files are published")
-                if name in dirs:
-                    dirs.remove(name)
-                continue
-            if stat.S_ISDIR(info.st_mode):
-                continue
-            if not stat.S_ISREG(info.st_mode):
-                refuse(path, "is not a regular file (a FIFO, socket or device)", "remove it from docs/")
-                continue
-            suffix = path.suffix.lower()
-            if suffix not in PUBLISHED_SUFFIXES:
-                kinds = ", ".join(sorted(PUBLISHED_SUFFIXES))
-                refuse(path, f"is not a page or a site asset ({suffix or 'no extension'})",
-                       f"only these are published: {kinds}; move the file out of docs/")
+    entries = walk_docs(docs_dir)
+    if len(entries) > MAX_ENTRIES:
+        refuse(docs_dir, f"holds more than {MAX_ENTRIES:,} files and folders",
+               "keep only the handbook's pages and their images in docs/")
+        return problems
+    for path, kind in entries:
+        if kind == "?":
+            refuse(path, "cannot be read", "check its permissions")
+        elif kind == "l":
+            target = Path(os.path.realpath(path))
+            if target != real_docs and real_docs not in target.parents:
+                refuse(path, f"links outside docs/ to {target}",
+                       "remove the link; put a copy of the file itself in docs/ if it belongs to the handbook")
+            else:
+                refuse(path, f"is a symbolic link (to {_shown(target, real_docs.parent)})",
+                       "replace the link by the file itself: only regular files are published")
+        elif kind == "-":
+            refuse(path, "is not a regular file (a FIFO, socket or device)", "remove it from docs/")
+        elif kind == "f" and path.suffix.lower() not in PUBLISHED_SUFFIXES:
+            kinds = ", ".join(sorted(PUBLISHED_SUFFIXES))
+            refuse(path, f"is not a page or a site asset ({path.suffix.lower() or 'no extension'})",
+                   f"only these are published: {kinds}; move the file out of docs/")
     return problems

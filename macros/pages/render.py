@@ -167,28 +167,27 @@ class _Collector:
         self.problems.append(Problem(self.page.display, line, key, message, hint))
 
 
-def _template_line_of(exc: BaseException, template: jinja2.Template | None) -> int:
-    """Template line where an exception Jinja did not handle (a bound's, raised from outside) stopped it."""
+def _last_template_lineno(exc: BaseException) -> int | None:
+    """Line number of the deepest ``<template>`` frame of an exception's traceback, or None."""
     line = None
     tb = exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == "<template>":
             line = tb.tb_lineno
         tb = tb.tb_next
-    if line is None or template is None:
-        return 1
-    return template.get_corresponding_lineno(line)
+    return line
 
 
 def _traceback_line(exc: BaseException) -> int:
     """Template line of an exception raised while rendering (Jinja rewrites its traceback to template lines)."""
-    line = 1
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<template>":
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
+    return _last_template_lineno(exc) or 1
+
+
+def _template_line_of(exc: BaseException, template: jinja2.Template | None) -> int:
+    """Template line where an exception Jinja did not handle (a bound's, raised from outside) stopped it: the
+    traceback holds the compiled code's line, which the template maps back."""
+    line = _last_template_lineno(exc)
+    return template.get_corresponding_lineno(line) if line is not None and template is not None else 1
 
 
 class PageRenderer:

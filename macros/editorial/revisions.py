@@ -18,7 +18,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..core.errors import DataError, HandbookError, Problem
-from ..core.load import load_dataset
+from ..core.load import discover, load_dataset
+from ..core.memo import ContentMemo, digest
 from ..core.model import Dataset
 from ..pages.drafts import find_drafts
 from ..pages.render import PageRenderer, discover_pages, read_page
@@ -252,12 +253,34 @@ def snapshot_of(folder: Path, label: str, commit: str = "", located: str = "") -
     return Snapshot(label, commit, dataset, sections)
 
 
+# A commit never changes, and the working tree only when its files do: `mkdocs serve` builds the changes page
+# again after every save, and rendering both drafts is most of a rebuild's time (macros/core/memo.py).
+_SNAPSHOTS: ContentMemo[Snapshot] = ContentMemo(limit=8)
+
+
 def load_revision(project: Path, rev: str | None) -> Snapshot:
     """``rev`` of the project (None: the working tree as it is on disk)."""
     project = project.resolve()
     if rev is None:
-        return snapshot_of(project, "working tree")
+        return _SNAPSHOTS.get(_tree_key(project), lambda: snapshot_of(project, "working tree"))
     commit = resolve(project, rev)
-    with tempfile.TemporaryDirectory(prefix="handbook-rev-") as tmp:
-        export(project, commit, Path(tmp))
-        return snapshot_of(Path(tmp), rev, commit[:7], located=rev)
+
+    def exported() -> Snapshot:
+        with tempfile.TemporaryDirectory(prefix="handbook-rev-") as tmp:
+            export(project, commit, Path(tmp))
+            return snapshot_of(Path(tmp), rev, commit[:7], located=rev)
+
+    return _SNAPSHOTS.get(digest("commit", str(project), commit, rev), exported)
+
+
+def _tree_key(project: Path) -> str:
+    """The names and bytes of everything :func:`snapshot_of` reads from the working tree."""
+    parts: list[bytes | str] = ["tree", str(project)]
+    data, docs = project / "data", project / "docs"
+    for path in [*(discover(data) if data.is_dir() else []), *(discover_pages(docs) if docs.is_dir() else [])]:
+        try:
+            content: bytes = path.read_bytes()
+        except OSError as exc:
+            content = f"unreadable: {exc.strerror}".encode()
+        parts += [path.relative_to(project).as_posix(), content]
+    return digest(*parts)

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from ..core.memo import ContentMemo, digest
+
 ACTIVE_ELEMENTS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form",
                              "meta", "link", "style", "portal", "noscript",
                              # SVG animation sets any attribute (an href to another site) after the page loads
@@ -114,9 +116,19 @@ class _Linter(HTMLParser):
 
 
 def lint_html(text: str) -> list[Finding]:
-    """Every unsafe thing in a page's markup (rendered Markdown with raw HTML, or the built HTML)."""
+    """Every unsafe thing in a page's markup (rendered Markdown with raw HTML, or the built HTML).
+
+    The same text gives the same findings: ``mkdocs serve`` rebuilds every page after each save, so a page
+    that did not change is not parsed again (:mod:`macros.core.memo`)."""
     if "<" not in text:
         return []
+    return list(_LINTED.get(digest(text), lambda: tuple(_lint(text))))
+
+
+_LINTED: ContentMemo[tuple[Finding, ...]] = ContentMemo()
+
+
+def _lint(text: str) -> list[Finding]:
     linter = _Linter()
     for match in _CDATA.finditer(text):  # the standard parser and a browser end it in different places
         linter.findings.append(Finding(text.count("\n", 0, match.start()) + 1, "<![CDATA[",

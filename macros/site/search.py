@@ -18,6 +18,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from ..core.memo import ContentMemo, digest
+
 # Not "data-search-…": Material strips every such attribute that has a value from the page it writes.
 MARK = "data-hb-search-rows"
 CELL_SEPARATOR = " · "
@@ -79,6 +81,14 @@ def table_rows(page_html: str) -> list[tuple[str, list[str]]]:
     """The rows (id, cell texts) of the tables a page marks for row entries; nothing if it marks none."""
     if MARK not in page_html:
         return []
+    return list(_ROWS.get(digest(page_html), lambda: tuple(_parse_rows(page_html))))
+
+
+# `mkdocs serve` rebuilds every page after each save; a page whose HTML is the same is not parsed again.
+_ROWS: ContentMemo[tuple[tuple[str, list[str]], ...]] = ContentMemo()
+
+
+def _parse_rows(page_html: str) -> list[tuple[str, list[str]]]:
     parser = _Rows()
     parser.feed(page_html)
     parser.close()

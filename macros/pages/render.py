@@ -206,6 +206,7 @@ class PageRenderer:
         self._collector: _Collector | None = None
         self._last_unchecked: list[int] = []
         self.volatile = False  # set when the page last rendered read the clock (now())
+        self.literal_calls = False  # set when the page last rendered took the fast path (only literal macro calls)
         renderer = self
 
         class CollectingUndefined(jinja2.Undefined):
@@ -356,7 +357,7 @@ class PageRenderer:
         line naming the limit, never a hung or exhausted build.
         """
         hb = self.dataset.handbook if self.dataset is not None else _DEFAULTS
-        self.volatile = False
+        self.volatile = self.literal_calls = False
         if self.site is not None and page.meta.get("ignore_macros"):
             line = next((n for n, text in enumerate(page.text.split("\n")[:page.offset], start=1)
                          if text.startswith("ignore_macros:")), 1)
@@ -373,6 +374,7 @@ class PageRenderer:
         try:
             with bounded(hb.page_seconds, hb.page_memory_mb, f"rendering {page.display}"):
                 fast = self._render_calls(page)
+                self.literal_calls = fast is not None
                 text, problems = fast if fast is not None else self.render_jinja(page)
             if text is not None and len(text) > MAX_PAGE_OUTPUT:
                 return None, [*problems, Problem(page.display, 1 + page.offset, "(limit)",

@@ -18,10 +18,12 @@ from typing import Any, NamedTuple
 
 from mkdocs.exceptions import PluginError
 
-from ..core.cache import digest
+from ..core.cache import digest, files_key
 from ..core.errors import DataError, Problem, universal_newlines
-from ..core.load import load_dataset
+from ..core.load import discover, load_dataset
+from ..core.memo import ContentMemo
 from ..core.model import Dataset
+from ..core.yamlsafe import read_capped
 from ..editorial.drafts_diff import comparer_for
 from ..pages.api import MACRO_NAMES, Macros
 from ..pages.changes import use_comparer
@@ -80,19 +82,24 @@ class _State:
         if checked is not None:
             (self.dataset, self._checked_pages), warnings = checked, []  # the check printed its warnings already
         else:
-            try:
-                self.dataset, warnings = load_dataset(root / "data", root)
-            except DataError as exc:
-                raise PluginError(f"{len(exc.problems)} problem(s) in data/:\n{exc}") from None
+            self.dataset, warnings, refused, self._data_key = _load_data(root)
+            if refused:
+                raise PluginError(f"{len(refused)} problem(s) in data/:\n{DataError(refused)}")
         for warning in warnings:
             # Info, not warning: `mkdocs build --strict` would abort on a problem the tool has already fixed.
             log.info(str(warning))
+        if checked is not None:
+            self._data_key = ""  # the check's dataset: no bytes to key it by
         self.root = root
         self.use_directory_urls = use_directory_urls
         self.site = site
-        self.sections, self.counts = _sections(root, docs_dir or root / "docs", self.dataset)
+        self.sections, self.counts = _sections(root, docs_dir or root / "docs", self.dataset, self._data_key)
         self.renderer = PageRenderer(self.dataset, use_directory_urls, site, self.sections)
         self._macros: dict[str, Macros] = {}
+        # What a page's text depends on besides its own source: the data's bytes, the sections the comments
+        # register points at, and mkdocs.yml (nav titles, macros options, include files: ``site.cache_key``).
+        self._context_key = digest(self._data_key, repr(self.sections.sections) if self.sections else "",
+                                   site.cache_key if site is not None else "") if self._data_key else ""
 
     def sync_urls(self, use_directory_urls: bool) -> None:
         """Follow the final URL style: a plugin configured after us (Material's offline) may turn directory URLs off."""
@@ -108,7 +115,19 @@ class _State:
             done = pages.rendered.get(source.src)
             if done is not None and done[0] == digest(source.body):
                 return done[1], []
-        return self.renderer.render(source)
+        if not self._context_key:
+            return self.renderer.render(source)
+        key = digest(self._context_key, str(self.use_directory_urls), source.src, source.display, source.body,
+                     str(source.offset), repr(source.meta))
+        kept = _RENDERED.peek(key)
+        if kept is not None:
+            return kept, []
+        text, problems = self.renderer.render(source)
+        # Only a page of literal macro calls with nothing to report is kept: a Jinja page may read the clock,
+        # git or the page's place in the nav, which no key here holds.
+        if text is not None and not problems and self.renderer.literal_calls and not self.renderer.volatile:
+            _RENDERED.put(key, text)
+        return text, problems
 
     def macros_for(self, src: str) -> Macros:
         if src not in self._macros:
@@ -116,10 +135,52 @@ class _State:
         return self._macros[src]
 
 
-def _sections(root: Path, docs_dir: Path, dataset: Dataset) -> tuple[SectionIndex | None, dict[str, int]]:
+# `mkdocs serve` builds again after every save, in this process: the data and the section index are taken from
+# here when the bytes they were made from are the same (macros/core/memo.py).
+_DATASETS: ContentMemo[tuple[Dataset | None, list[Problem], list[Problem]]] = ContentMemo(limit=4)
+_SECTIONS: ContentMemo[tuple[SectionIndex | None, dict[str, int]]] = ContentMemo(limit=4)
+_RENDERED: ContentMemo[str] = ContentMemo()  # a page's rendered Markdown, by its source and its context
+
+
+def _load_data(root: Path) -> tuple[Dataset, list[Problem], list[Problem], str]:
+    """data/ loaded (dataset, warnings, the problems that refused it, the key of the bytes read)."""
+    data_dir = root / "data"
+    contents = {path: read_capped(path) for path in (discover(data_dir) if data_dir.is_dir() else [])}
+    key = digest(str(data_dir), files_key(contents, data_dir))
+
+    def load() -> tuple[Dataset | None, list[Problem], list[Problem]]:
+        try:
+            dataset, warnings = load_dataset(data_dir, root, contents)
+            return dataset, warnings, []
+        except DataError as exc:
+            return None, [], exc.problems
+
+    dataset, warnings, refused = _DATASETS.get(key, load)
+    return dataset, list(warnings), list(refused), key  # type: ignore[return-value] — None only with problems
+
+
+def _sections(root: Path, docs_dir: Path, dataset: Dataset,
+              data_key: str = "") -> tuple[SectionIndex | None, dict[str, int]]:
     """The published pages' sections and the comments on each, when the handbook has comments (as the check has them)."""
     if not (dataset.comments or dataset.handbook.comments_page):
         return None, {}
+    if not data_key:
+        return _index_sections(root, docs_dir, dataset)
+    paths = discover_pages(docs_dir) if docs_dir.is_dir() else []
+    parts: list[bytes | str] = [data_key, str(docs_dir), _read(root / "mkdocs.yml")]
+    for path in paths:
+        parts += [path.as_posix(), _read(path)]
+    return _SECTIONS.get(digest(*parts), lambda: _index_sections(root, docs_dir, dataset))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}".encode()
+
+
+def _index_sections(root: Path, docs_dir: Path, dataset: Dataset) -> tuple[SectionIndex | None, dict[str, int]]:
     drafts = find_drafts(docs_dir, root)[0] if docs_dir.is_dir() else set()
     pages = {page.src: page for path in (discover_pages(docs_dir) if docs_dir.is_dir() else [])
              if (page := read_page(path, docs_dir, root)[0]) is not None and page.src not in drafts}

@@ -1,0 +1,67 @@
+"""`mkdocs serve` rebuilds in one process: what did not change is reused, and every edit is seen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from macros.core.memo import ContentMemo
+from macros.pages import htmllint
+from macros.pages.render import PageSource
+from macros.site import glue
+from macros.site.glue import _State
+from macros.site.siteconfig import site_variables
+from tests.helpers import write_project
+
+
+def test_a_memo_keeps_at_most_its_limit_and_drops_the_oldest_first():
+    memo: ContentMemo[int] = ContentMemo(limit=2)
+    calls: list[str] = []
+    for key in ("a", "b", "a", "c", "a", "b"):
+        memo.get(key, lambda k=key: calls.append(k) or len(calls))
+    # "a" was used again before "c" came, so "b" went first; then "b" came back and pushed out "c".
+    assert calls == ["a", "b", "c", "b"] and len(memo) == 2
+    assert (memo.hits, memo.misses) == (2, 4)
+    assert memo.peek("c") is None and memo.peek("a") == 1
+    memo.put("d", 9)
+    assert memo.peek("b") is None and memo.peek("d") == 9
+
+
+def _page(root: Path, body: str) -> PageSource:
+    return PageSource("index.md", "docs/index.md", body, body, 0, {})
+
+
+def _render(root: Path, body: str) -> str:
+    text, problems = _State(root, True, site_variables(root)).render(_page(root, body))
+    assert not problems and text is not None
+    return text
+
+
+def test_a_rebuild_reuses_an_unchanged_page_and_sees_a_data_edit(tmp_path: Path):
+    root = write_project(tmp_path)
+    body = "# Trang\n\nTăng trưởng {{ fig('growth') }}.\n"
+    first = _render(root, body)
+    assert "10,3" in first
+    hits = glue._RENDERED.hits
+    assert _render(root, body) == first and glue._RENDERED.hits == hits + 1
+    data = root / "data" / "indicators.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("10.25", "11.75"), encoding="utf-8")
+    edited = _render(root, body)
+    assert "11,8" in edited and "10,3" not in edited
+    assert "Thêm" in _render(root, body + "\nThêm một dòng.\n")
+
+
+def test_a_page_that_reads_the_clock_is_rendered_again_each_time(tmp_path: Path):
+    root = write_project(tmp_path)
+    body = "# Trang\n\n{{ now().year }} — {{ fig('growth') }}\n"
+    kept = len(glue._RENDERED)
+    _render(root, body)
+    assert len(glue._RENDERED) == kept
+
+
+def test_the_lint_of_a_page_is_the_same_whether_it_was_kept_or_not():
+    page = '<p>ok</p>\n<script>alert(1)</script>\n<a href="javascript:x">y</a>\n'
+    first = htmllint.lint_html(page)
+    again = htmllint.lint_html(page)
+    assert first == again and len(first) >= 2 and first is not again
+    again.clear()
+    assert htmllint.lint_html(page) == first

@@ -540,6 +540,55 @@ def test_pdf_has_numbered_pages_the_draft_line_and_bookmarks(pdf_bytes: bytes, d
     assert not run_together, run_together
 
 
+def test_pdf_contents_give_the_page_each_heading_is_printed_on(chromium: Any, site_url: str, pdf_bytes: bytes,
+                                                              metrics: dict[str, Any]) -> None:
+    """Every contents line of the PDF ends in a number, and that page (its footer says "Trang N") has the
+    entry's heading. Read from the PDF's text, not from what pdf.py computed."""
+    import io
+
+    from pypdf import PdfReader
+
+    context = new_context(chromium, site_url)
+    page = context.new_page()
+    page.goto(site_url + PRINT_PAGE, wait_until="load")
+    page.wait_for_function("document.querySelectorAll('#print-page-toc a').length > 0")
+    entries = page.eval_on_selector_all("#print-page-toc a[href^='#']", """els => els.map(a => {
+        const target = document.getElementById(decodeURIComponent(a.hash.slice(1)));
+        const heading = target && (target.matches('h1, h2, h3') ? target : target.querySelector('h1, h2, h3'));
+        const clone = heading && heading.cloneNode(true);
+        if (clone) clone.querySelectorAll('.headerlink').forEach(e => e.remove());
+        return [a.textContent.trim(), clone ? clone.textContent.trim() : ''];
+    })""")
+    context.close()
+    assert len(entries) >= 10 and all(heading for _, heading in entries), entries
+
+    def squash(text: str) -> str:
+        return unicodedata.normalize("NFC", re.sub(r"\s+", "", text))
+
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    count = len(reader.pages)
+    texts = [squash(p.extract_text()) for p in reader.pages]
+    contents = next(i for i, t in enumerate(texts) if "Mụclục" in t) + 1
+    # Layout mode keeps each contents line on one line, its number at the end (plain mode lists them apart).
+    lines = {squash(m.group(1)): int(m.group(2)) for m in re.finditer(
+        r"(?m)^\s*(\S.*?\S)\s{2,}(\d+)\s*$", reader.pages[contents - 1].extract_text(extraction_mode="layout"))}
+    numbers = {entry: lines.get(squash(entry)) for entry, _ in entries}
+    assert all(numbers.values()), {e: n for e, n in numbers.items() if not n}
+    shown = [numbers[entry] for entry, _ in entries]
+    assert shown == sorted(shown) and shown[-1] <= count, shown
+    unique = 0
+    for entry, heading in entries:
+        number = numbers[entry]
+        assert f"Trang{number}/{count}" in texts[number - 1], (entry, number)  # the number the reader sees there
+        found = {i + 1 for i, t in enumerate(texts) if squash(heading) in t} - {contents}
+        assert squash(heading) in texts[number - 1], (entry, heading, number, found)
+        if len(found) == 1:  # the heading is on that page alone: the number could be no other
+            assert found == {number}, (entry, heading, number, found)
+            unique += 1
+    assert unique >= 5, unique  # enough entries pin their number down for an off-by-one to fail
+    metrics["pdf"] = {**metrics.get("pdf", {}), "contents_page": contents, "contents_numbers": shown}
+
+
 # -- the first visit ------------------------------------------------------------------------------------
 def test_first_visit_transfer_is_measured(chromium: Any, site_url: str, built_site: Path,
                                           metrics: dict[str, Any]) -> None:
@@ -647,5 +696,6 @@ def test_make_pdf_command_prints_the_built_site(built_site: Path, tmp_path: Path
     assert result.returncode == 0, result.stdout + result.stderr
     pages = count_pdf_pages(out.read_bytes())
     assert f"{pages} pages" in result.stdout
+    assert re.search(r"contents numbered in [23] prints$", result.stdout.strip()), result.stdout  # at most 3
     assert pages >= 10
     assert run(tmp_path / "nothing-built").returncode == 1

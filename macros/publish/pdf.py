@@ -3,8 +3,11 @@
 The printable page (mkdocs-print-site-plugin, all sections in reading order behind a cover and a table
 of contents) is served from the built site on 127.0.0.1 and printed by Debian's ``chromium`` through
 Playwright. Page numbers and the draft line come from the site's own ``@page`` rules
-(overrides/main.html), so the PDF and a reader's Ctrl+P give the same pages. Nothing here imports
-MkDocs, and nothing reaches beyond the loopback server: any other request is refused.
+(overrides/main.html), so the PDF and a reader's Ctrl+P give the same pages. The PDF's contents also
+carry the page of each entry, which Chromium cannot compute (no ``target-counter()``): the page is
+printed, the numbers read from that PDF are put in the contents, and it is printed again, until they
+hold (``number_contents``). Nothing here imports MkDocs, and nothing reaches beyond the loopback
+server: any other request is refused.
 
 The same helpers (server, browser launch) serve the browser tests, so they test what ``make pdf`` does.
 """
@@ -17,7 +20,7 @@ import functools
 import http.server
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,21 +73,135 @@ def count_pdf_pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def render_pdf(page: Any, url: str) -> bytes:
-    """Open the print page and print it to PDF once its table of contents has been built."""
+# -- the contents' page numbers ------------------------------------------------------------------------
+# Chromium has no target-counter(): the contents get their numbers from a first print, are printed again with
+# them, and again if that moved anything (the contents grew a line), at most MAX_PASSES prints in all.
+MAX_PASSES = 3
+# Pass 1 prints with this in every entry, so the contents already take the room real numbers will.
+PLACEHOLDER = "00"
+TOC_LINKS = "#print-page-toc a[href^='#']"
+
+
+class ContentsError(RuntimeError):
+    """The contents' page numbers cannot be made to match the PDF: better no PDF than wrong numbers."""
+
+
+def destination_pages(pdf: bytes) -> dict[str, int]:
+    """The printed page number of each named destination in ``pdf``, by the id of the element it marks.
+
+    Chromium writes a named destination (``/Dests``) for every element an in-document link points at, named
+    by its id, at the page the element lands on. The contents link to their sections by id, so an entry's
+    number is found by that id: exact, where the bookmarks would have to be matched by text (the contents
+    say "Sắp xếp bộ máy, đại hội các cấp", the nav title, where the heading and its bookmark say "…, đại hội
+    đảng bộ các cấp", and "1. Đánh giá chung" is three bookmarks). The printed number is the page's place
+    plus one: the footer's ``counter(page)`` (macros/pages/theme.py) counts from the cover, never reset.
+    """
+    import io
+    import urllib.parse
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    pages: dict[str, int] = {}
+    for name, destination in reader.named_destinations.items():
+        # A /Dests key is a PDF name ("/index"); a /Names tree key is a string ("index").
+        key = urllib.parse.unquote(name[1:] if name.startswith("/") else name)
+        number = reader.get_destination_page_number(destination)
+        if number >= 0:  # -1: a destination on no page of this PDF
+            pages[key] = number + 1
+    return pages
+
+
+def contents_numbers(targets: Sequence[str], destinations: Mapping[str, int]) -> list[int]:
+    """The page number for each contents entry (by the id it links to), in the contents' order.
+
+    Raises ContentsError when an entry's target is not in the PDF, or when the numbers go backwards: the
+    contents follow reading order, so a number smaller than the one before means a wrong destination.
+    """
+    missing = [target for target in targets if target not in destinations]
+    if missing:
+        raise ContentsError(f"contents: {len(missing)} of {len(targets)} entries have no page in the PDF "
+                            f"(#{', #'.join(missing[:3])}): Chromium wrote no named destination for them")
+    numbers = [destinations[target] for target in targets]
+    backwards = [f"#{targets[i]} p.{numbers[i]} after p.{numbers[i - 1]}" for i in range(1, len(numbers))
+                 if numbers[i] < numbers[i - 1]]
+    if backwards:
+        raise ContentsError(f"contents: page numbers out of reading order ({'; '.join(backwards[:3])})")
+    return numbers
+
+
+def number_contents(print_pdf: Callable[[], bytes], targets: Sequence[str],
+                    show: Callable[[list[str]], None]) -> tuple[bytes, int]:
+    """Print until the numbers shown in the contents are the pages their entries land on; (PDF, passes).
+
+    ``show`` puts a number in each entry, ``print_pdf`` prints the page as it stands. A PDF is returned only
+    when the numbers it shows are the ones read from it; after MAX_PASSES prints, ContentsError.
+    """
+    shown: list[int] | None = None
+    moved: list[str] = []
+    show([PLACEHOLDER] * len(targets))
+    for passes in range(1, MAX_PASSES + 1):
+        pdf = print_pdf()
+        numbers = contents_numbers(targets, destination_pages(pdf))
+        if numbers == shown:
+            return pdf, passes
+        if shown is not None:
+            moved = [f"#{t} {a}→{b}" for t, a, b in zip(targets, shown, numbers, strict=True) if a != b]
+        show([str(n) for n in numbers])
+        shown = numbers
+    raise ContentsError(f"contents: page numbers still moving after {MAX_PASSES} prints ({', '.join(moved[:3])}); "
+                        "no PDF written rather than one with wrong numbers")
+
+
+_SHOW_NUMBERS = """([selector, numbers]) => {
+    const links = document.querySelectorAll(selector);
+    links.forEach((link, i) => {
+        let span = link.querySelector(':scope > .hb-toc-page');
+        if (!span) {
+            span = document.createElement('span');
+            span.className = 'hb-toc-page';
+            link.append(span);
+        }
+        span.textContent = numbers[i];
+    });
+    return links.length;
+}"""
+
+
+def open_print_page(page: Any, url: str) -> list[str]:
+    """Open the print page once its table of contents is built; the ids its entries link to, in order."""
     page.goto(url, wait_until="load")
-    # print-site.js fills the table of contents after load; wait for it (bounded by Playwright's timeout).
-    page.wait_for_function("document.querySelectorAll('#print-page-toc a').length > 0", timeout=15000)
+    # print-site.js fills the table of contents after load; wait for it (bounded by the timeout).
+    page.wait_for_function(f"document.querySelectorAll({TOC_LINKS!r}).length > 0", timeout=15000)
     page.emulate_media(media="print")
-    # outline: PDF bookmarks from the headings, so a reader jumps to a section in any PDF viewer (the
-    # printed contents cannot carry page numbers: Chromium has no target-counter()); tagged: a
-    # structured PDF that screen readers can follow.
-    return page.pdf(prefer_css_page_size=True, print_background=True, display_header_footer=False,
-                    outline=True, tagged=True)
+    return page.evaluate(f"[...document.querySelectorAll({TOC_LINKS!r})].map(a => decodeURIComponent(a.hash.slice(1)))")
 
 
-def print_site(site_dir: Path, out: Path) -> int:
-    """Print ``site_dir``'s print page to ``out``; returns the number of pages."""
+def render_numbered_pdf(page: Any, url: str) -> tuple[bytes, int]:
+    """The print page as a PDF whose contents carry page numbers; (PDF, prints it took)."""
+    targets = open_print_page(page, url)
+
+    def show(numbers: list[str]) -> None:
+        if page.evaluate(_SHOW_NUMBERS, [TOC_LINKS, numbers]) != len(targets):
+            raise ContentsError("contents: the print page's contents changed while being numbered")
+
+    # outline: PDF bookmarks from the headings, so a reader jumps to a section in any PDF viewer; tagged: a
+    # structured PDF that screen readers can follow. The page numbers in the footer are the site's own
+    # @page rules (no header/footer template), so the PDF and a reader's Ctrl+P number pages alike.
+    def print_pdf() -> bytes:
+        return page.pdf(prefer_css_page_size=True, print_background=True, display_header_footer=False,
+                        outline=True, tagged=True)
+
+    return number_contents(print_pdf, targets, show)
+
+
+def render_pdf(page: Any, url: str) -> bytes:
+    """Open the print page and print it to PDF, its contents numbered."""
+    return render_numbered_pdf(page, url)[0]
+
+
+def print_site(site_dir: Path, out: Path) -> tuple[int, int]:
+    """Print ``site_dir``'s print page to ``out``; returns (pages, prints it took to number the contents)."""
     from playwright.sync_api import sync_playwright
 
     if not (site_dir / PRINT_PAGE / "index.html").is_file():
@@ -96,12 +213,12 @@ def print_site(site_dir: Path, out: Path) -> int:
             # Only the loopback site: a request anywhere else would be a leak from the intranet.
             context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                           else route.abort())
-            pdf = render_pdf(context.new_page(), base + PRINT_PAGE)
+            pdf, passes = render_numbered_pdf(context.new_page(), base + PRINT_PAGE)
         finally:
             browser.close()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(pdf)
-    return count_pdf_pages(pdf)
+    return count_pdf_pages(pdf), passes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -110,11 +227,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("build/handbook.pdf"), help="PDF to write")
     args = parser.parse_args(argv)
     try:
-        pages = print_site(args.site_dir.resolve(), args.out)
-    except FileNotFoundError as exc:
+        pages, passes = print_site(args.site_dir.resolve(), args.out)
+    except (FileNotFoundError, ContentsError) as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"pdf: {args.out} — {pages} pages")
+    print(f"pdf: {args.out} — {pages} pages; contents numbered in {passes} prints")
     return 0
 
 

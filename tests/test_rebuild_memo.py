@@ -65,3 +65,13 @@ def test_the_lint_of_a_page_is_the_same_whether_it_was_kept_or_not():
     assert first == again and len(first) >= 2 and first is not again
     again.clear()
     assert htmllint.lint_html(page) == first
+
+
+def test_mkdocs_yml_is_parsed_once_per_text_and_each_caller_gets_its_own_copy():
+    from macros.site import siteconfig
+
+    text = "site_name: Thử\nnav:\n  - Trang: index.md\n"
+    first = siteconfig._parse(text)
+    first["nav"].append("changed")
+    assert siteconfig._parse(text) == {"site_name": "Thử", "nav": [{"Trang": "index.md"}]}
+    assert siteconfig._parse(text.replace("Thử", "Khác"))["site_name"] == "Khác"

@@ -10,6 +10,7 @@ located lines in mkdocs.yml.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import yaml
 
 from ..core.errors import Problem
 from ..core.load import display_path
+from ..core.memo import ContentMemo, digest
 from ..core.yamlsafe import load_yaml_file
 from ..pages.api import MACRO_NAMES
 from ..pages.context import SiteVariables, Unprintable, plain
@@ -46,6 +48,15 @@ def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 
 
 _Lenient.add_multi_constructor("!", _tagged)
+
+# PyYAML in pure Python takes a good part of a rebuild's own time on mkdocs.yml; `mkdocs serve` asks again
+# after every save of any file, mostly with the same bytes.
+_PARSED: ContentMemo[Any] = ContentMemo(limit=8)
+
+
+def _parse(text: str) -> Any:
+    """mkdocs.yml's mapping, parsed once per text; a copy, so nothing a caller changes is kept."""
+    return copy.deepcopy(_PARSED.get(digest(text), lambda: yaml.load(text, Loader=_Lenient)))  # noqa: S506 — a SafeLoader subclass
 
 
 def _line_of(text: str, key: str) -> int:
@@ -81,7 +92,7 @@ def site_variables(root: Path, conf: Any = None) -> SiteVariables:
     try:
         data = config_file.read_bytes()
         text = data.decode("utf-8")
-        raw = yaml.load(text, Loader=_Lenient) or {}  # noqa: S506 — a SafeLoader subclass
+        raw = _parse(text) or {}
     except (OSError, UnicodeError, yaml.YAMLError):
         return SiteVariables()  # MkDocs itself reports an unreadable mkdocs.yml; pages get the defaults
     options = _macros_options(raw if isinstance(raw, dict) else {})

@@ -75,3 +75,20 @@ def test_mkdocs_yml_is_parsed_once_per_text_and_each_caller_gets_its_own_copy():
     first["nav"].append("changed")
     assert siteconfig._parse(text) == {"site_name": "Thử", "nav": [{"Trang": "index.md"}]}
     assert siteconfig._parse(text.replace("Thử", "Khác"))["site_name"] == "Khác"
+
+
+def test_a_heading_edit_elsewhere_renders_the_comments_register_again_and_no_other_page():
+    root = Path(__file__).resolve().parent.parent
+    figure = PageSource("viet-tat.md", "docs/viet-tat.md", "{{ abbreviations() }}\n", "{{ abbreviations() }}\n", 0, {})
+    register = PageSource("gop-y.md", "docs/gop-y.md", "{{ comments_register() }}\n", "{{ comments_register() }}\n",
+                          0, {})
+    first = _State(root, True, site_variables(root))
+    for page in (figure, register):
+        assert first.render(page)[1] == []
+    second = _State(root, True, site_variables(root))
+    second._headings_key = "another heading somewhere"
+    hits, misses = glue._RENDERED.hits, glue._RENDERED.misses
+    second.render(figure)
+    assert (glue._RENDERED.hits, glue._RENDERED.misses) == (hits + 1, misses)
+    second.render(register)
+    assert (glue._RENDERED.hits, glue._RENDERED.misses) == (hits + 1, misses + 1)

@@ -92,3 +92,19 @@ def test_the_first_named_column_is_the_title_whatever_its_place():
     page = h.table(["Tình trạng", "Chỉ tiêu", "Mục tiêu", "Mới nhất"], rows, search_rows=(1, 2, 0))
     assert row_entries("chi-tieu/", page) == [
         {"location": "chi-tieu/#tgt-a", "title": "Tỷ lệ hộ nghèo", "text": "≤ 1,00% (2025) · Đã đạt"}]
+
+
+def test_rows_are_the_same_however_the_page_is_cut_and_rows_after_the_last_marked_table_are_not_read():
+    from macros.site.search import _parse_rows
+
+    marked = h.table(["A", "B"], [({"id": "r1"}, ["một", "hai"]), ({"id": "r2"}, ["ba", "bốn"])], search_rows=True)
+    second = h.table(["A", "B"], [({"id": "r3"}, ["năm", "sáu"])], search_rows=True)
+    after = h.table(["A", "B"], [({"id": "not-marked"}, ["bảy", "tám"])])
+    page = "<nav>" + "<a href='#'>x</a>" * 500 + "</nav>" + marked + "<p>giữa</p>" * 300 + second + after
+    whole = [row_id for row_id, _ in table_rows(page)]
+    assert whole == ["r1", "r2", "r3"]
+    for chunk in (1, 5, 64, 4096):
+        assert _parse_rows(page, chunk) == table_rows(page)
+    # The mark written as text (an editor quoting it) does not end the parse early: nothing is lost.
+    quoted = marked + "<p>data-hb-search-rows</p>" + second
+    assert [r for r, _ in _parse_rows(quoted, 8)] == ["r1", "r2", "r3"]

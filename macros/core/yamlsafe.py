@@ -11,6 +11,7 @@ into data in the same pass.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 import unicodedata
@@ -31,6 +32,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 
 from .errors import Problem, decode_utf8
+from .memo import ContentMemo, digest
 
 # libyaml's parser when PyYAML has it (about 20 times faster); the pure-Python one gives the same events.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -351,6 +353,16 @@ class _Reader:
                                       "write a number"))
             return None
         return value
+
+
+_KEPT: ContentMemo[YamlDoc] = ContentMemo()
+
+
+def load_yaml_text_kept(raw: bytes, file: str) -> YamlDoc:
+    """:func:`load_yaml_text` for small documents asked about on every rebuild (each page's front matter, read
+    by the section index, the drafts filter and the renderer): a copy of the first answer for the same bytes,
+    so a caller that changes what it got changes nothing for the next one."""
+    return copy.deepcopy(_KEPT.get(digest(file, raw), lambda: load_yaml_text(raw, file)))
 
 
 def load_yaml_text(raw: bytes, file: str) -> YamlDoc:

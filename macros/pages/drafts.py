@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import Problem, universal_newlines
-from ..core.yamlsafe import load_yaml_text
+from ..core.yamlsafe import load_yaml_text_kept
 from .render import discover_pages
 from .scan import delimited, replace_spans
 
@@ -47,7 +47,7 @@ def front_matter_problems(text: str, display: str) -> tuple[dict[str, Any], list
                                 "and is not checked here", "put metadata between two `---` lines, or start the "
                                 "page with its `# title`")]
         return {}, []
-    doc = load_yaml_text(match.group(1).encode("utf-8"), display)
+    doc = load_yaml_text_kept(match.group(1).encode("utf-8"), display)
     problems = [Problem(p.file, p.line + 1, "(front matter)" if p.key.startswith("(") else f"front matter: {p.key}",
                         p.message, p.hint, p.severity) for p in doc.problems]
     if any(p.is_error for p in problems):

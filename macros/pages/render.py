@@ -25,7 +25,7 @@ from ..core.errors import MacroError, Problem, decode_utf8, suggest, universal_n
 from ..core.limits import OverLimit, bounded
 from ..core.load import display_path
 from ..core.model import Dataset, Handbook
-from ..core.yamlsafe import MAX_BYTES, load_yaml_text
+from ..core.yamlsafe import MAX_BYTES, load_yaml_text_kept
 from .api import MACRO_NAMES, Macros
 from .context import REFUSED, REFUSED_FILTERS, File, IncludeLoader, Opaque, SiteVariables, Unprintable, page_variables
 from .sandbox import MAX_PAGE_OUTPUT
@@ -58,7 +58,7 @@ def split_front_matter(text: str) -> tuple[str, int, dict[str, Any]]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return text, 0, {}
-    doc = load_yaml_text(match.group(1).encode("utf-8"), "(front matter)")
+    doc = load_yaml_text_kept(match.group(1).encode("utf-8"), "(front matter)")
     meta = doc.data
     if any(p.is_error for p in doc.problems) or not isinstance(meta, dict):
         return text, 0, {}

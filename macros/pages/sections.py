@@ -17,8 +17,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import suggest
+from ..core.memo import ContentMemo, digest
 
 _ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*$")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
@@ -67,13 +69,27 @@ class Slugger:
     """Python-Markdown with the toc and attr_list extensions, as mkdocs.yml has them, run on headings only."""
 
     def __init__(self) -> None:
-        import markdown
+        self._md: Any = None  # made on the first heading not already known: most rebuilds need none
 
-        from .headings import slugify  # the slug function mkdocs.yml's toc is given by the hooks file
+    @property
+    def md(self) -> Any:
+        if self._md is None:
+            import markdown
 
-        self.md = markdown.Markdown(extensions=["toc", "attr_list"], extension_configs={"toc": {"slugify": slugify}})
+            from .headings import slugify  # the slug function mkdocs.yml's toc is given by the hooks file
+
+            self._md = markdown.Markdown(extensions=["toc", "attr_list"], extension_configs={"toc": {"slugify": slugify}})
+        return self._md
 
     def ids(self, lines: list[str]) -> list[tuple[str, str]] | None:
+        """(id, title) of each heading line, or None where Python-Markdown reads them as fewer headings.
+
+        Kept by the lines' text (Python-Markdown starts afresh on each call): the section index, the comment
+        counts and the check all ask about the same headings on every rebuild."""
+        found = _IDS.get(digest(*lines), lambda: self._ids(lines))
+        return list(found) if found is not None else None
+
+    def _ids(self, lines: list[str]) -> tuple[tuple[str, str], ...] | None:
         self.md.reset()
         self.md.convert("\n\n".join(lines))
         flat: list[tuple[str, str]] = []
@@ -83,11 +99,24 @@ class Slugger:
                 flat.append((token["id"], html.unescape(token["name"])))
                 walk(token["children"])
         walk(self.md.toc_tokens)
-        return flat if len(flat) == len(lines) else None
+        return tuple(flat) if len(flat) == len(lines) else None
+
+
+_IDS: ContentMemo[tuple[tuple[str, str], ...] | None] = ContentMemo()
 
 
 def page_sections(src: str, body: str, offset: int = 0, slugger: Slugger | None = None) -> list[Section]:
-    """Every section of one page, in page order; ``offset`` is the number of lines before the body."""
+    """Every section of one page, in page order; ``offset`` is the number of lines before the body.
+
+    Kept by the page's text: the slugger starts afresh on each page, so the same text gives the same
+    sections, and a rebuild after one page's edit runs Python-Markdown on that page only."""
+    return list(_SECTIONS.get(digest(src, body, str(offset)), lambda: tuple(_page_sections(src, body, offset, slugger))))
+
+
+_SECTIONS: ContentMemo[tuple[Section, ...]] = ContentMemo()
+
+
+def _page_sections(src: str, body: str, offset: int, slugger: Slugger | None) -> list[Section]:
     headings = heading_lines(body)
     if not headings:
         return []
@@ -172,24 +201,35 @@ def _nav_pages(nav: object) -> list[str]:
     return [nav] if isinstance(nav, str) and nav.endswith(".md") else []
 
 
-def reading_order(root: Path, pages: list[str]) -> list[str]:
-    """``pages`` in the order of mkdocs.yml's ``nav`` (the handbook's reading order), the rest after in path order.
+# `mkdocs serve` asks after every save; PyYAML in pure Python on mkdocs.yml costs more than the rest here.
+_NAV: ContentMemo[tuple[str, ...]] = ContentMemo(limit=8)
 
-    mkdocs.yml is read as plain data (its ``!ENV`` and other tags read as nothing), capped in size; a file that
-    cannot be read leaves the path order.
-    """
+
+def _nav_of(raw: bytes) -> tuple[str, ...]:
     import yaml
 
     class _Loader(yaml.SafeLoader):
         pass
 
     _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    try:
+        config = yaml.load(raw.decode("utf-8", "replace"), Loader=_Loader)  # noqa: S506 — safe subclass
+    except (yaml.YAMLError, RecursionError):
+        return ()
+    return tuple(_nav_pages(config.get("nav"))) if isinstance(config, dict) else ()
+
+
+def reading_order(root: Path, pages: list[str]) -> list[str]:
+    """``pages`` in the order of mkdocs.yml's ``nav`` (the handbook's reading order), the rest after in path order.
+
+    mkdocs.yml is read as plain data (its ``!ENV`` and other tags read as nothing), capped in size; a file that
+    cannot be read leaves the path order.
+    """
     path = root / "mkdocs.yml"
     try:
         raw = path.read_bytes()[:MAX_CONFIG_BYTES] if path.is_file() else b""
-        config = yaml.load(raw.decode("utf-8", "replace"), Loader=_Loader) if raw else None  # noqa: S506 — safe subclass
-    except (OSError, yaml.YAMLError, RecursionError):
-        config = None
-    nav = _nav_pages(config.get("nav")) if isinstance(config, dict) else []
+    except OSError:
+        raw = b""
+    nav = _NAV.get(digest(raw), lambda: _nav_of(raw)) if raw else ()
     rank = {src: i for i, src in enumerate(dict.fromkeys(nav))}
     return sorted(pages, key=lambda src: (rank.get(src, len(rank)), src))

@@ -96,10 +96,11 @@ class _State:
         self.sections, self.counts = _sections(root, docs_dir or root / "docs", self.dataset, self._data_key)
         self.renderer = PageRenderer(self.dataset, use_directory_urls, site, self.sections)
         self._macros: dict[str, Macros] = {}
-        # What a page's text depends on besides its own source: the data's bytes, the sections the comments
-        # register points at, and mkdocs.yml (nav titles, macros options, include files: ``site.cache_key``).
-        self._context_key = digest(self._data_key, repr(self.sections.sections) if self.sections else "",
-                                   site.cache_key if site is not None else "") if self._data_key else ""
+        # What a page's text depends on besides its own source: the data's bytes and mkdocs.yml (nav titles,
+        # macros options, include files: ``site.cache_key``); the comments register also shows every section's
+        # title, so its page is kept only while the headings are the same (as the check's cache does).
+        self._context_key = digest(self._data_key, site.cache_key if site is not None else "") if self._data_key else ""
+        self._headings_key = digest(*(f"{s.ref}\t{s.title}" for s in self.sections.sections)) if self.sections else ""
 
     def sync_urls(self, use_directory_urls: bool) -> None:
         """Follow the final URL style: a plugin configured after us (Material's offline) may turn directory URLs off."""
@@ -117,8 +118,9 @@ class _State:
                 return done[1], []
         if not self._context_key:
             return self.renderer.render(source)
-        key = digest(self._context_key, str(self.use_directory_urls), source.src, source.display, source.body,
-                     str(source.offset), repr(source.meta))
+        key = digest(self._context_key, self._headings_key if "comments_register(" in source.body else "",
+                     str(self.use_directory_urls), source.src, source.display, source.body, str(source.offset),
+                     repr(source.meta))
         kept = _RENDERED.peek(key)
         if kept is not None:
             return kept, []

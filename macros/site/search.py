@@ -36,15 +36,18 @@ class _Rows(HTMLParser):
         self._depth = 0  # open elements inside the marked one (0: outside)
         self._row: tuple[str, list[str]] | None = None
         self._cell: list[str] | None = None
+        self.marks = 0  # marked elements opened so far
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"br", "img", "hr", "wbr", "input"}:
             if self._cell is not None and tag == "br":
                 self._cell.append(" — ")
             return
+        marked = any(name == MARK for name, _ in attrs)
+        self.marks += marked
         if self._depth:
             self._depth += 1
-        elif any(name == MARK for name, _ in attrs):
+        elif marked:
             self._depth = 1
             wanted = (dict(attrs).get(MARK) or "").split()
             self._columns = [int(c) for c in wanted if c.isdigit()] or None
@@ -88,9 +91,17 @@ def table_rows(page_html: str) -> list[tuple[str, list[str]]]:
 _ROWS: ContentMemo[tuple[tuple[str, list[str]], ...]] = ContentMemo()
 
 
-def _parse_rows(page_html: str) -> list[tuple[str, list[str]]]:
+def _parse_rows(page_html: str, chunk: int = 16384) -> list[tuple[str, list[str]]]:
+    """Parsed from the first marked element's tag to the end of the last one: the rest of a page (its
+    navigation, charts, scripts) holds no row, and parsing all of it was most of a rebuild's search time."""
     parser = _Rows()
-    parser.feed(page_html)
+    pos = max(page_html.rfind("<", 0, page_html.find(MARK)), 0)
+    marks = page_html.count(MARK)  # as text too: then the whole page is parsed, as before
+    while pos < len(page_html):
+        parser.feed(page_html[pos:pos + chunk])
+        pos += chunk
+        if parser.marks >= marks and not parser._depth:
+            break
     parser.close()
     return parser.rows
 

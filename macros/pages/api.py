@@ -137,7 +137,7 @@ class Macros(TableMacros):
         return mark, " ".join(f"hb-nguon-{n}" for n in numbers)
 
     def sources_note(self) -> str:
-        """The page's sources, each once, by the number its figures carry: "Nguồn: ¹ Báo Hải Dương, 12/2024".
+        """The page's sources, each once, by the number its figures carry: "Nguồn: ¹ Tổng cục Thống kê, 06/01/2025".
 
         Publisher and date, as a cadre cites them; each links to the full entry (title, address) on the
         documents page. Empty when no figure on the page cites a source (illustrative figures carry "*").

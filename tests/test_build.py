@@ -13,7 +13,8 @@ from .conftest import copy_project, mkdocs_build
 pytestmark = pytest.mark.build
 
 # A figure is a button showing the value; its source popover links to the indicator's row.
-FIGURE_LINK = re.compile(r'<button [^>]*class="hb-fig__value"[^>]*>([^<]+)</button>(?:<span class="hb-illus"[^>]*>'
+FIGURE_LINK = re.compile(r'<button [^>]*class="hb-fig__value"[^>]*>([^<]+)(?:<sup class="hb-fig__src">[^<]*</sup>)?'
+                         r'</button>(?:<span class="hb-illus"[^>]*>'
                          r'(?:\*|&#42;)</span>)?<span [^>]*popover[^>]*>[^<]*<a href="[^"]*#ind-grdp-growth"')
 
 

@@ -11,6 +11,8 @@ from macros.pages.urls import relative_url
 
 from .helpers import INDICATORS, write_project
 
+MARK_1 = '<sup class="hb-fig__src">\u202f1</sup>'  # a figure citing the page's first source
+
 
 def dataset(tmp_path: Path, indicators: str = INDICATORS):
     write_project(tmp_path, {"data/indicators.yaml": indicators})
@@ -41,17 +43,17 @@ def test_computed_figures(tmp_path):
                                       '{{ change("growth", 2020, 2024) }}|{{ share("national", "growth") }}')
     assert problems == []
     parts = text.split("|")
-    assert ">1,6\u00a0lần</button>" in parts[0]  # 10.25 / 6.4 = 1.60
-    assert ">+3,9\u00a0điểm phần trăm</button>" in parts[1]  # 10.25 - 6.4 = 3.85 → 3,9 half-up
-    assert ">+7,8\u00a0điểm phần trăm</button>" in parts[2]  # 10.25 - 2.5 = 7.75 → 7,8
-    assert ">62,4%</button>" in parts[3]
+    assert f">1,6\u00a0lần{MARK_1}</button>" in parts[0]  # 10.25 / 6.4 = 1.60
+    assert f">+3,9\u00a0điểm phần trăm{MARK_1}</button>" in parts[1]  # 10.25 - 6.4 = 3.85 → 3,9 half-up
+    assert ">+7,8\u00a0điểm phần trăm</button>" in parts[2]  # 10.25 - 2.5 = 7.75 → 7,8; illustrative: no source
+    assert f">62,4%{MARK_1}</button>" in parts[3]
     assert "hb-illus" in parts[0]  # one illustrative input makes the result illustrative
 
 
 def test_ratio_defaults_to_the_comparison_series(tmp_path):
     with_compare = INDICATORS.replace("      trend: linear\n", "      trend: linear\n    compare: national\n")
     text, problems = render(tmp_path, '{{ ratio("growth") }}|{{ diff("national") }}', indicators=with_compare)
-    assert ">1,6\u00a0lần</button>" in text.split("|")[0]
+    assert f">1,6\u00a0lần{MARK_1}</button>" in text.split("|")[0]
     assert [str(p) for p in problems] == ['docs/phan/a.md:1: diff("national"): "national" has no comparison series '
                                           '— name the second indicator, or add `compare:` to "national"']
 

@@ -31,3 +31,29 @@ def test_built_print_page_links_reach_their_rows(built_site):
     assert handbook_targets, "the print page should link to indicator rows"
     assert handbook_targets <= ids, sorted(handbook_targets - ids)[:5]
     assert "<!--" not in html
+
+
+def test_figure_popovers_and_source_entries_stay_with_their_section():
+    # Every page numbers its popovers and sources from 1: on the joined page each button opens its own.
+    fig = ('<button popovertarget="hb-src-1" aria-describedby="hb-nguon-1 hb-nguon-2">1%</button>'
+           '<span id="hb-src-1" popover="">s</span><span id="hb-nguon-1">a</span><span id="hb-nguon-2">b</span>')
+    html = (f'<section class="print-page" id="index">{fig}</section>'
+            f'<section class="print-page" id="phan-1-kinh-te">{fig}</section>')
+    out = prefix_section_ids(html)
+    assert re.findall(r'popovertarget="([^"]+)"', out) == ["index-hb-src-1", "phan-1-kinh-te-hb-src-1"]
+    assert re.findall(r'aria-describedby="([^"]+)"', out) == ["index-hb-nguon-1 index-hb-nguon-2",
+                                                              "phan-1-kinh-te-hb-nguon-1 phan-1-kinh-te-hb-nguon-2"]
+    assert prefix_section_ids(out) == out  # once only
+
+
+def test_built_print_page_figures_open_their_own_popover(built_site):
+    page = next(p for p in built_site.rglob("index.html") if 'class="print-page"' in p.read_text(encoding="utf-8"))
+    html = page.read_text(encoding="utf-8")
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    targets = re.findall(r'popovertarget="([^"]+)"', html)
+    described = [r for refs in re.findall(r'aria-describedby="([^"]+)"', html) for r in refs.split()]
+    assert len(targets) >= 20 and described
+    assert len(set(targets)) == len(targets)  # no two figures open the same popover
+    assert set(targets) | set(described) <= set(ids)
+    assert len({i for i in ids if "hb-src-" in i or "hb-nguon-" in i}) == len([i for i in ids if "hb-src-" in i
+                                                                             or "hb-nguon-" in i])

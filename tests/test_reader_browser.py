@@ -444,6 +444,59 @@ def test_charts_read_on_a_phone_with_status_above_and_nothing_overlapping(chromi
     assert status and all(s["badge"] and s["right"] <= PHONE["width"] for s in status), status
 
 
+# -- figures' sources --------------------------------------------------------------------------------------
+SOURCE_MARK_JS = """(mark) => {
+    const box = mark.getBoundingClientRect();
+    const entry = document.getElementById('hb-nguon-' + mark.textContent.trim().split(',')[0]);
+    return {text: mark.textContent, size: parseFloat(getComputedStyle(mark).fontSize), left: box.left, right: box.right,
+            top: box.top, bottom: box.bottom, entry: entry ? entry.textContent : null,
+            entrySize: entry ? parseFloat(getComputedStyle(entry.querySelector('sup')).fontSize) : 0}}"""
+POPOVER_JS = """(button) => {
+    const pop = document.getElementById(button.getAttribute('popovertarget')), box = pop.getBoundingClientRect();
+    return {open: pop.matches(':popover-open'), text: pop.textContent, left: box.left, right: box.right, top: box.top,
+            bottom: box.bottom, scroll: window.scrollY}}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1366, "height": 768}], ids=["360x740", "1366x768"])
+def test_a_figure_shows_its_source_mark_and_opens_its_source_in_place(chromium: Any, site_url: str,
+                                                                       built_site: Path, viewport: dict) -> None:
+    cited = sorted(p for p in built_site.rglob("index.html")
+                   if 'class="hb-fig__src"' in (t := p.read_text(encoding="utf-8")) and 'class="print-page"' not in t)
+    assert cited, "some page should cite a source"
+    path = cited[0].parent.relative_to(built_site).as_posix()
+    context = chromium.new_context(viewport=viewport, has_touch=viewport == PHONE, service_workers="block")
+    page = context.new_page()
+    page.goto(site_url + ("" if path == "." else path + "/"), wait_until="load")
+    mark = page.locator(".hb-fig__src").first
+    mark.scroll_into_view_if_needed()
+    page.wait_for_timeout(100)
+    seen = mark.evaluate(SOURCE_MARK_JS)
+    assert mark.is_visible() and re.fullmatch(r"\u202f\d+(,\d+)*", seen["text"]), seen
+    assert 0 <= seen["left"] < seen["right"] <= viewport["width"] and 0 <= seen["top"] < seen["bottom"] <= viewport["height"]
+    assert seen["size"] >= 12 and seen["entrySize"] >= 12, seen  # legible at 360 px too
+    assert seen["entry"] and seen["entry"].startswith(seen["text"].strip().split(",")[0]), seen  # the page lists it
+    publisher = seen["entry"].split("\u202f", 1)[1].rsplit(", ", 1)[0]
+    button = page.locator(".hb-fig__value:has(.hb-fig__src)").first
+    before = page.evaluate("window.scrollY")
+    # Tapping the mark (the number a reader sees) opens the source, in place: no scroll, inside the screen.
+    (mark.tap if viewport == PHONE else mark.click)()
+    opened = button.evaluate(POPOVER_JS)
+    assert opened["open"] and publisher in opened["text"], opened
+    assert abs(opened["scroll"] - before) <= 1, (before, opened)
+    assert 0 <= opened["left"] < opened["right"] <= viewport["width"], opened
+    assert 0 <= opened["top"] < opened["bottom"] <= viewport["height"], opened
+    page.keyboard.press("Escape")
+    assert not button.evaluate(POPOVER_JS)["open"]
+    # The keyboard: Enter on the focused figure opens the same popover, in place.
+    button.focus()
+    page.keyboard.press("Enter")
+    by_key = button.evaluate(POPOVER_JS)
+    assert by_key["open"] and publisher in by_key["text"] and abs(by_key["scroll"] - before) <= 1, by_key
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"source-popover-{viewport['width']}.png"))
+    context.close()
+
+
 # -- print and PDF --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def pdf_bytes(chromium: Any, site_url: str) -> bytes:
@@ -492,17 +545,23 @@ def test_print_keeps_sources_banner_and_legible_badges(chromium: Any, site_url: 
     page.goto(site_url + PRINT_PAGE, wait_until="load")
     page.emulate_media(media="print")
     state = page.evaluate("""(() => {
-        const fig = document.querySelector('.hb-fig[data-print-note]');
+        const fig = document.querySelector('.hb-fig__src');
+        const list = document.querySelector('.hb-page-sources');
+        const cited = fig ? fig.closest('.hb-fig') : null;
         const illus = document.querySelector('.hb-fig--illustrative .hb-illus');
         const badge = document.querySelector('.hb-badge');
         const banner = document.querySelector('.hb-cover__stamp');
-        return {source: fig ? getComputedStyle(fig, '::after').content : '',
+        return {mark: fig ? getComputedStyle(fig).display : 'none', list: list ? getComputedStyle(list).display : 'none',
+                listText: list ? list.textContent : '',
+                after: cited ? getComputedStyle(cited, '::after').content : '',
                 illustrative: illus ? getComputedStyle(illus).display : 'none',
                 badgeColour: badge ? getComputedStyle(badge).color : '',
                 badgeSymbol: badge ? badge.querySelector('.hb-badge__icon').textContent : '',
                 banner: banner ? getComputedStyle(banner).display : 'none'}})()""")
     context.close()
-    assert "Nguồn" in state["source"], state  # a cited figure prints its source
+    # A cited figure prints its source mark, its page's list says the source once (no note after every figure).
+    assert state["mark"] != "none" and state["list"] != "none" and "Nguồn" in state["listText"], state
+    assert state["after"] in ("none", "normal", ""), state
     assert state["illustrative"] != "none", state  # an illustrative one prints "minh họa"
     assert state["badgeColour"] == "rgb(0, 0, 0)", state
     assert state["badgeSymbol"].strip(), state

@@ -65,6 +65,7 @@ class Macros(TableMacros):
         self._call: tuple[str, tuple, dict] = ("", (), {})
         self._assessments: dict[str, Assessment] = {}
         self._figures = 0  # numbers each figure's source popover, unique on the page
+        self._cited: dict[str, int] = {}  # source id → its number on this page, in the order figures cite them
 
     # -- lookup helpers -------------------------------------------------------------------------
     def _fail(self, message: str, hint: str = "") -> MacroError:
@@ -120,36 +121,59 @@ class Macros(TableMacros):
             self._assessments[ind.id] = assess(ind, hb.on_track_ratio, hb.min_points)
         return self._assessments[ind.id]
 
-    def print_note(self, source_ids: list[str | None]) -> str | None:
-        """The short source a printed figure carries ("Tổng cục Thống kê, 06/01/2025"); None if none is cited.
+    def _source_mark(self, source_ids: list[str | None]) -> tuple[str, str | None]:
+        """The visible mark of a figure's sources ("¹", "¹,²"), numbered once per page, and the ids of their
+        entries in the page's list of sources (:meth:`sources_note`); ("", None) when none is cited.
 
-        Paper has no tooltip, so print shows this after the figure; an illustrative figure already says
-        "minh họa" in the text, and repeating the indicator's name would double the page's length.
+        Real text, not a CSS decoration: it is copied, found and read out with the figure. Inside the button,
+        so tapping the mark opens the source as tapping the number does; after a narrow no-break space, so a
+        copied figure never reads as one longer number ("1.234 1", not "1.2341") and never wraps from it.
         """
-        notes = [f"{src.publisher}, {format_date(src.date)}" for sid in dict.fromkeys(source_ids)
-                 if (src := self.ds.sources.get(sid or "")) is not None]
-        return "Nguồn: " + "; ".join(notes) if notes else None
+        numbers = [self._cited.setdefault(sid, len(self._cited) + 1) for sid in dict.fromkeys(source_ids)
+                   if sid is not None and sid in self.ds.sources]
+        if not numbers:
+            return "", None
+        mark = h.tag("sup", "\u202f" + ",".join(map(str, numbers)), class_="hb-fig__src")
+        return mark, " ".join(f"hb-nguon-{n}" for n in numbers)
+
+    def sources_note(self) -> str:
+        """The page's sources, each once, by the number its figures carry: "Nguồn: ¹ Tổng cục Thống kê, 06/01/2025".
+
+        Publisher and date, as a cadre cites them; each links to the full entry (title, address) on the
+        documents page. Empty when no figure on the page cites a source (illustrative figures carry "*").
+        """
+        if not self._cited:
+            return ""
+        entries = []
+        for sid, n in self._cited.items():
+            src = self.ds.sources[sid]
+            link = h.tag("a", h.text(f"{src.publisher}, {format_date(src.date)}"),
+                         href=self._link(self.ds.handbook.documents_page, f"src-{src.id}"))
+            entries.append(h.tag("span", h.tag("sup", str(n)) + "\u202f" + link, id=f"hb-nguon-{n}",
+                                 class_="hb-page-sources__item"))
+        return h.tag("p", "Nguồn: " + "; ".join(entries) + ".", class_="hb-page-sources", role="note")
 
     def _figure(self, shown: str, tooltip: str, anchor: str, illustrative: bool, extra_class: str = "",
                 sources: list[str | None] | None = None, flag: str | None = None) -> str:
         """A figure as the reader sees it: tapping it (or Enter) opens its source and period in place, with a
         link to its row; phones have no hover, and a jump to a table row 16,000 px away loses the reader.
 
-        A native popover (no script: the intranet's CSP allows none inline); paper prints the source instead.
+        A native popover (no script: the intranet's CSP allows none inline). The figure's source mark (a
+        number per page, :meth:`_source_mark`) is on screen and on paper; the page's list says what it stands for.
         A value the statistics office flags ("ước tính", "sơ bộ") says so beside it, as the illustrative mark
         does: a cadre quoting the figure must see that it is not final.
         """
         self._figures += 1
         pop_id = f"hb-src-{self._figures}"
         classes = "hb-fig" + (" hb-fig--illustrative" if illustrative else "") + extra_class
-        value = h.tag("button", h.text(shown), type="button", class_="hb-fig__value", popovertarget=pop_id,
-                      title=tooltip)
+        mark, described = self._source_mark(sources or [])
+        value = h.tag("button", h.text(shown) + mark, type="button", class_="hb-fig__value", popovertarget=pop_id,
+                      title=tooltip, aria_describedby=described)
         row = h.tag("a", "Xem số liệu theo năm", href=self._link(self.ds.handbook.indicators_page, anchor))
         pop = h.tag("span", h.text(tooltip) + " " + row, id=pop_id, popover="", class_="hb-src", role="note",
                     data_search_exclude="")
         note = (" " + self._flag_mark(flag) if flag else "") + (self._illustrative_mark() if illustrative else "")
-        return h.tag("span", value + note + pop, class_=classes, data_source=tooltip,
-                     data_print_note=self.print_note(sources or []))
+        return h.tag("span", value + note + pop, class_=classes, data_source=tooltip)
 
     @staticmethod
     def _flag_mark(flag: str) -> str:

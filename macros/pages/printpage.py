@@ -4,7 +4,9 @@ mkdocs-print-site-plugin joins every page into one and rewrites links to ``#page
 the ids of headings, footnotes and list items only. The handbook's own anchors sit on table rows and
 lists (``ind-…``, ``tgt-…``, ``doc-…``, ``list-…``), and a footnote reference (``<sup id="fnref:1">``) is
 what its footnote links back to, so their links on the print page would lead
-nowhere; this prefixes those ids the same way, section by section.
+nowhere; this prefixes those ids the same way, section by section. Every page numbers its figures' popovers
+(``hb-src-1`` …) and its list of sources (``hb-nguon-1`` …) from one, so those ids and the attributes naming
+them (``popovertarget``, ``aria-describedby``) are prefixed too: a figure on the print page opens its own source.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import re
 
 _SECTION = re.compile(r"<section class=[\"']print-page[^>]*\bid=[\"']([^\"']+)[\"']")
-_ID = re.compile(r"<(tr|ol|ul|li|table|figure|div|sup)\b([^>]*?)\bid=\"([^\"]+)\"")
+_ID = re.compile(r"<(tr|ol|ul|li|table|figure|div|sup|span)\b([^>]*?)\bid=\"([^\"]+)\"")
+_REFS = re.compile(r"\b(popovertarget|aria-describedby)=\"([^\"]+)\"")
 
 
 def prefix_section_ids(html: str) -> str:
@@ -31,7 +34,11 @@ def prefix_section_ids(html: str) -> str:
                 return m.group(0)
             return f'<{tag}{between}id="{key}-{ident}"'
 
-        out.append(_ID.sub(prefix, chunk))
+        def prefix_refs(m: re.Match, key: str = key) -> str:
+            refs = [r if r.startswith(key + "-") else f"{key}-{r}" for r in m.group(2).split()]
+            return f'{m.group(1)}="{" ".join(refs)}"'
+
+        out.append(_REFS.sub(prefix_refs, _ID.sub(prefix, chunk)))
     return "".join(out)
 
 

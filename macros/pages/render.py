@@ -205,6 +205,7 @@ class PageRenderer:
         self._template: jinja2.Template | None = None
         self._collector: _Collector | None = None
         self._last_unchecked: list[int] = []
+        self._page_macros: Macros | None = None  # the page's macros, whose cited sources end the page
         self.volatile = False  # set when the page last rendered read the clock (now())
         self.literal_calls = False  # set when the page last rendered took the fast path (only literal macro calls)
         renderer = self
@@ -326,9 +327,15 @@ class PageRenderer:
             return call
         return {name: make(fn) for name, fn in macros.functions().items()}
 
+    def _with_sources(self, text: str) -> str:
+        """The rendered page ending with the list of the sources its figures' marks number (none cited: as is)."""
+        note = self._page_macros.sources_note() if self._page_macros is not None else ""
+        return text.rstrip("\n") + "\n\n" + note + "\n" if note else text
+
     def _macros(self, page: PageSource) -> Macros | None:
-        return (Macros(self.dataset, page.src, self.use_directory_urls, self.sections)
-                if self.dataset is not None else None)
+        self._page_macros = (Macros(self.dataset, page.src, self.use_directory_urls, self.sections)
+                             if self.dataset is not None else None)
+        return self._page_macros
 
     def _needs_site(self, page: PageSource) -> bool:
         """Whether the page names anything beyond the handbook's macros and its front matter: only then does a
@@ -442,7 +449,7 @@ class PageRenderer:
                 return None
             pos = end
         out.append(body[pos:])
-        return "".join(out), collector.problems
+        return self._with_sources("".join(out)), collector.problems
 
     def render_jinja(self, page: PageSource) -> tuple[str | None, list[Problem]]:
         """Render a page body as a Jinja template (what :meth:`render` does for any page it cannot take fast)."""
@@ -501,7 +508,7 @@ class PageRenderer:
             self._collector = None
             for name in functions:
                 self.env.globals.pop(name, None)
-        return text, collector.problems
+        return (None if text is None else self._with_sources(text)), collector.problems
 
 
 def _unprintable(value: Any, depth: int = 0) -> str:

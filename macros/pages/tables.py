@@ -55,8 +55,19 @@ class TableMacros:
         period = f"{t.base_year + 1}–{t.year}" if t.kind != "level" and t.base_year is not None else str(t.year)
         return h.text(f"{kind}{sign}{format_value(t.value, ind.unit, ind.decimals)}") + f" ({period})"
 
-    def _dated(self, ind: Indicator, value: float | None, year: int | None) -> str:
-        return h.text(format_value(value, ind.unit, ind.decimals)) + f" ({year})" if value is not None else "—"
+    def _dated(self, ind: Indicator, value: float | None, year: int | None, mark: str = "") -> str:
+        return h.text(format_value(value, ind.unit, ind.decimals)) + mark + f" ({year})" if value is not None else "—"
+
+    def _row_marks(self, ind: Indicator) -> tuple[str, str]:
+        """A target row's source marks, as its figures elsewhere carry them: the target's source on the target,
+        the indicator's on its values when that is another one. An illustrative name already carries "*"."""
+        t = ind.target
+        assert t is not None
+        target_source = t.source or ind.source
+        target_mark = self._source_mark([target_source])[0] if t.source or not ind.illustrative else ""
+        values_mark = (self._source_mark([ind.source])[0]
+                       if not ind.illustrative and ind.source != target_source else "")
+        return target_mark, values_mark
 
     @macro
     def targets_table(self) -> str:
@@ -66,11 +77,12 @@ class TableMacros:
             if ind.target is None:
                 continue
             a = self.assessment(ind)
+            target_mark, values_mark = self._row_marks(ind)
             rows.append(({"id": f"tgt-{ind.id}"}, [
                 self._badge(a),
                 h.tag("a", self._name_cell(ind), href=self._link(self.ds.handbook.indicators_page, f"ind-{ind.id}")),
-                self._target_text(ind), self._dated(ind, a.base_value, a.base_year),
-                self._dated(ind, a.latest_value, a.latest_year), self._method_cell(a, ind),
+                self._target_text(ind) + target_mark, self._dated(ind, a.base_value, a.base_year, values_mark),
+                self._dated(ind, a.latest_value, a.latest_year, values_mark), self._method_cell(a, ind),
             ]))
         return h.table(["Tình trạng", "Chỉ tiêu", "Mục tiêu", "Năm cơ sở", "Mới nhất", "Căn cứ"], rows,
                        caption="Chỉ tiêu và tình trạng thực hiện", class_="hb-table hb-targets hb-stack",
@@ -90,9 +102,10 @@ class TableMacros:
         for ind in self.ds.indicators.values():
             if ind.target is None or (a := self.assessment(ind)).status not in wanted:
                 continue
+            target_mark, values_mark = self._row_marks(ind)
             rows.append((wanted.index(a.status), ({}, [self._badge(a, f"tgt-{ind.id}"), self._name_cell(ind),
-                                                        self._target_text(ind),
-                                                        self._dated(ind, a.latest_value, a.latest_year)])))
+                                                        self._target_text(ind) + target_mark,
+                                                        self._dated(ind, a.latest_value, a.latest_year, values_mark)])))
         rows = [row for _, row in sorted(rows, key=lambda r: r[0])]  # in the order the statuses were named
         if not rows:
             return h.tag("p", "Không có chỉ tiêu nào ở tình trạng " + ", ".join(

@@ -92,3 +92,29 @@ def test_a_heading_edit_elsewhere_renders_the_comments_register_again_and_no_oth
     assert (glue._RENDERED.hits, glue._RENDERED.misses) == (hits + 1, misses)
     second.render(register)
     assert (glue._RENDERED.hits, glue._RENDERED.misses) == (hits + 1, misses + 1)
+
+
+def test_a_page_linted_piece_by_piece_gives_what_one_parse_of_it_gives(monkeypatch):
+    import random
+
+    parts = ['<p>ok</p>\n', '<a href="javascript:x">y</a>\n', "<script>\nx = 1\n</script>\n", '<div\n onclick="x"\n>\n',
+             "<p>&amp\n", '<svg><style>\n@import url(http://e/x)\n</style></svg>\n', '<img src="http://e/x">\n',
+             "<![CDATA[ x ]]>\n", "<!-- a\ncomment -->\n", '<p title="a\nb">c</p>\n']
+    rng = random.Random(7)
+    # Cut after every line: pieces end inside tags, scripts, comments and attribute values.
+    monkeypatch.setattr(htmllint, "_pieces", lambda text: text.splitlines(keepends=True))
+    for _ in range(200):
+        page = "".join(rng.choice(parts) for _ in range(rng.randint(1, 40)))
+        expected = htmllint._lint_whole(page)
+        got = htmllint._lint(page)
+        assert [f for f in got if f.key != "<![CDATA["] == expected, page
+        assert htmllint._lint(page) == got  # the second time from the pieces kept
+
+
+def test_an_edit_in_a_page_parses_again_only_the_pieces_around_it():
+    page = "".join(f'<p id="p{i}">dòng {i}</p>\n' for i in range(3000)) + '<img src="http://e/x">\n'
+    first = htmllint._lint(page)
+    kept = len(htmllint._PIECES)
+    edited = page.replace("dòng 1500<", "dòng mới<", 1)
+    assert htmllint._lint(edited) == first and first and first[0].line == 3001
+    assert len(htmllint._PIECES) - kept <= 3

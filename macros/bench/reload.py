@@ -111,7 +111,11 @@ def _built_times(log: Path) -> list[float]:
 
 
 def breakdown(project: Path, runs: int = 5) -> dict[str, float]:
-    """Where a handbook rebuild's time goes, each part on its own (median seconds)."""
+    """Where a handbook rebuild's time goes, each part on its own (median seconds).
+
+    ``git_info_s`` is what mkdocs-macros' git subprocesses cost each time they run: the handbook lets them run
+    on the first build only (pages refuse ``git``; macros/site/glue.py), so no serve rebuild pays them.
+    """
     from mkdocs.config import load_config
     from mkdocs_macros.context import get_git_info
 
@@ -133,13 +137,78 @@ def breakdown(project: Path, runs: int = 5) -> dict[str, float]:
         renderer = PageRenderer(dataset)
         pages = [read_page(p, project / "docs", project)[0] for p in discover_pages(project / "docs")]
         return {
-            "git_info_s": timed(get_git_info),  # mkdocs-macros' on_config: git subprocesses, every rebuild
+            "git_info_s": timed(get_git_info),  # mkdocs-macros' on_config: git subprocesses (first build only)
             "config_load_s": timed(lambda: load_config(str(project / "mkdocs.yml"))),
             "data_load_s": timed(lambda: load_dataset(project / "data", project)),
             "render_pages_s": timed(lambda: [renderer.render(p) for p in pages if p is not None]),
         }
     finally:
         os.chdir(here)
+
+
+HANDBOOK_PARTS = ("macros", "macros/site/hooks.py")  # mkdocs-macros with the handbook's module, and its hooks file
+
+
+def _timed_events(config, spent: dict[str, float]) -> None:  # noqa: ANN001 — MkDocs' config object
+    """Wrap every event method of the handbook's parts so that their time adds up in ``spent`` by event."""
+    parts = [config.plugins[name] for name in HANDBOOK_PARTS if name in config.plugins]
+    ours = {id(p) for p in parts} | {id(f) for p in parts for f in vars(p).values() if callable(f)}
+    for event, methods in config.plugins.events.items():
+        for i, method in enumerate(methods):
+            if id(getattr(method, "__self__", None)) not in ours and id(method) not in ours:
+                continue
+
+            def timed(*args, _method=method, _event=event, **kwargs):  # noqa: ANN002, ANN003
+                started = time.perf_counter()
+                try:
+                    return _method(*args, **kwargs)
+                finally:
+                    spent[_event] = spent.get(_event, 0.0) + time.perf_counter() - started
+            methods[i] = timed
+
+
+def rebuild_parts(project: Path, runs: int = 5) -> dict[str, float]:
+    """Rebuilds as ``mkdocs serve`` runs them (one process, the configuration loaded again each time), after
+    a page edit and after a data edit: the whole build and the part spent in the handbook's own code
+    (mkdocs-macros with the handbook's macros, and the hooks file), median seconds; the first is not counted."""
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    edits = {"page": (PAGE_SRC, "## Đánh giá chung", "## Đánh giá chung {i}"),
+             "data": (DATA_SRC, "2024: 10.2", "2024: 10.{i}")}
+    here = Path.cwd()
+    out = Path(tempfile.mkdtemp(prefix="handbook_rebuild_"))
+    logging.disable(logging.WARNING)
+    os.chdir(project)
+    result: dict[str, float] = {}
+    try:
+        for kind, (rel, old, new) in edits.items():
+            path = project / rel
+            text = path.read_text(encoding="utf-8")
+            totals, ours, by_event = [], [], []
+            for i in range(runs + 1):
+                path.write_text(text.replace(old, new.format(i=3 + i), 1), encoding="utf-8")
+                spent: dict[str, float] = {}
+                started = time.perf_counter()
+                config = load_config(str(project / "mkdocs.yml"), site_dir=str(out))
+                _timed_events(config, spent)
+                build(config)
+                if i:
+                    totals.append(time.perf_counter() - started)
+                    ours.append(sum(spent.values()))
+                    by_event.append(spent)
+            path.write_text(text, encoding="utf-8")
+            result[f"inproc_{kind}_rebuild_s"] = statistics.median(totals)
+            result[f"inproc_{kind}_handbook_s"] = statistics.median(ours)
+            for event in sorted({e for spent in by_event for e in spent}):
+                result[f"inproc_{kind}_{event}_s"] = statistics.median(spent.get(event, 0.0) for spent in by_event)
+    finally:
+        os.chdir(here)
+        logging.disable(logging.NOTSET)
+        shutil.rmtree(out, ignore_errors=True)
+    return result
 
 
 def measure_reload(work: Path, runs: int = 3) -> dict[str, float]:
@@ -172,6 +241,7 @@ def measure_reload(work: Path, runs: int = 3) -> dict[str, float]:
     result["reload_ratio_page"] = result["full_page_s"] / result["plain_page_s"]
     result["reload_ratio_data"] = result["full_data_s"] / result["plain_page_s"]
     result.update(breakdown(full))
+    result.update(rebuild_parts(full, runs))
     return result
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from ..core.memo import ContentMemo, digest
+
 _SECTION = re.compile(r"<section class=[\"']print-page[^>]*\bid=[\"']([^\"']+)[\"']")
 _ID = re.compile(r"<(tr|ol|ul|li|table|figure|div|sup|span)\b([^>]*?)\bid=\"([^\"]+)\"")
 _REFS = re.compile(r"\b(popovertarget|aria-describedby)=\"([^\"]+)\"")
@@ -27,19 +29,30 @@ def prefix_section_ids(html: str) -> str:
     for i, (start, key) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(html)
         chunk = html[start:end]
-
-        def prefix(m: re.Match, key: str = key) -> str:
-            tag, between, ident = m.groups()
-            if ident.startswith(key + "-") or ident == key:
-                return m.group(0)
-            return f'<{tag}{between}id="{key}-{ident}"'
-
-        def prefix_refs(m: re.Match, key: str = key) -> str:
-            refs = [r if r.startswith(key + "-") else f"{key}-{r}" for r in m.group(2).split()]
-            return f'{m.group(1)}="{" ".join(refs)}"'
-
-        out.append(_REFS.sub(prefix_refs, _ID.sub(prefix, chunk)))
+        out.append(_PREFIXED.get(digest(key, chunk), lambda chunk=chunk, key=key: _prefixed(chunk, key)))
     return "".join(out)
+
+
+# The print page is written again after every save under `mkdocs serve`; its sections that did not change
+# are prefixed from memory.
+_PREFIXED: ContentMemo[str] = ContentMemo(limit=1024)
+# Each page's HTML with print-site's links rewritten (macros/site/hooks.py): here, not in the hooks file,
+# which MkDocs loads afresh on every rebuild.
+PRINT_LINKS: ContentMemo[str] = ContentMemo(limit=1024)
+
+
+def _prefixed(chunk: str, key: str) -> str:
+    def prefix(m: re.Match) -> str:
+        tag, between, ident = m.groups()
+        if ident.startswith(key + "-") or ident == key:
+            return m.group(0)
+        return f'<{tag}{between}id="{key}-{ident}"'
+
+    def prefix_refs(m: re.Match) -> str:
+        refs = [r if r.startswith(key + "-") else f"{key}-{r}" for r in m.group(2).split()]
+        return f'{m.group(1)}="{" ".join(refs)}"'
+
+    return _REFS.sub(prefix_refs, _ID.sub(prefix, chunk))
 
 
 _HEADING_TAG = re.compile(r"<(/?)h([1-5])\b", re.IGNORECASE)

@@ -93,7 +93,7 @@ class _State:
         self.root = root
         self.use_directory_urls = use_directory_urls
         self.site = site
-        self.sections, self.counts = _sections(root, docs_dir or root / "docs", self.dataset, self._data_key)
+        self.sections, self.counts = _sections(root, docs_dir or root / "docs", self.dataset)
         self.renderer = PageRenderer(self.dataset, use_directory_urls, site, self.sections)
         self._macros: dict[str, Macros] = {}
         # What a page's text depends on besides its own source: the data's bytes and mkdocs.yml (nav titles,
@@ -140,7 +140,7 @@ class _State:
 # `mkdocs serve` builds again after every save, in this process: the data and the section index are taken from
 # here when the bytes they were made from are the same (macros/core/memo.py).
 _DATASETS: ContentMemo[tuple[Dataset | None, list[Problem], list[Problem]]] = ContentMemo(limit=4)
-_SECTIONS: ContentMemo[tuple[SectionIndex | None, dict[str, int]]] = ContentMemo(limit=4)
+_SECTIONS: ContentMemo[SectionIndex] = ContentMemo(limit=4)
 _RENDERED: ContentMemo[str] = ContentMemo()  # a page's rendered Markdown, by its source and its context
 
 
@@ -161,18 +161,17 @@ def _load_data(root: Path) -> tuple[Dataset, list[Problem], list[Problem], str]:
     return dataset, list(warnings), list(refused), key  # type: ignore[return-value] — None only with problems
 
 
-def _sections(root: Path, docs_dir: Path, dataset: Dataset,
-              data_key: str = "") -> tuple[SectionIndex | None, dict[str, int]]:
-    """The published pages' sections and the comments on each, when the handbook has comments (as the check has them)."""
+def _sections(root: Path, docs_dir: Path, dataset: Dataset) -> tuple[SectionIndex | None, dict[str, int]]:
+    """The published pages' sections and the comments on each, when the handbook has comments (as the check has them).
+
+    The index is kept while mkdocs.yml and every page are the same bytes (a data edit reuses it)."""
     if not (dataset.comments or dataset.handbook.comments_page):
         return None, {}
-    if not data_key:
-        return _index_sections(root, docs_dir, dataset)
-    paths = discover_pages(docs_dir) if docs_dir.is_dir() else []
-    parts: list[bytes | str] = [data_key, str(docs_dir), _read(root / "mkdocs.yml")]
-    for path in paths:
+    parts: list[bytes | str] = [str(docs_dir), _read(root / "mkdocs.yml")]
+    for path in discover_pages(docs_dir) if docs_dir.is_dir() else []:
         parts += [path.as_posix(), _read(path)]
-    return _SECTIONS.get(digest(*parts), lambda: _index_sections(root, docs_dir, dataset))
+    index = _SECTIONS.get(digest(*parts), lambda: _index_sections(root, docs_dir))
+    return index, counts_by_section(dataset, index)
 
 
 def _read(path: Path) -> bytes:
@@ -182,12 +181,11 @@ def _read(path: Path) -> bytes:
         return f"unreadable: {exc.strerror}".encode()
 
 
-def _index_sections(root: Path, docs_dir: Path, dataset: Dataset) -> tuple[SectionIndex | None, dict[str, int]]:
+def _index_sections(root: Path, docs_dir: Path) -> SectionIndex:
     drafts = find_drafts(docs_dir, root)[0] if docs_dir.is_dir() else set()
     pages = {page.src: page for path in (discover_pages(docs_dir) if docs_dir.is_dir() else [])
              if (page := read_page(path, docs_dir, root)[0]) is not None and page.src not in drafts}
-    index = SectionIndex.build((p.src, p.body, p.offset) for p in map(pages.get, reading_order(root, list(pages))))
-    return index, counts_by_section(dataset, index)
+    return SectionIndex.build((p.src, p.body, p.offset) for p in map(pages.get, reading_order(root, list(pages))))
 
 
 def define_env(env: Any) -> None:

@@ -27,9 +27,10 @@ from macros.pages.printpage import prefix_section_ids  # noqa: E402
 _drafts: set[str] = set()
 
 # Numbered headings and their anchors, the page's one illustrative notice, the print page's nested bookmarks.
+from macros.core.memo import digest  # noqa: E402
 from macros.pages.api import illustrative_notice  # noqa: E402
 from macros.pages.headings import number_headings, numbered_title, roman, slugify  # noqa: E402
-from macros.pages.printpage import nest_part_headings  # noqa: E402
+from macros.pages.printpage import PRINT_LINKS, nest_part_headings  # noqa: E402
 
 # mkdocs-print-site-plugin rewrites each link of a page with ``page_html.replace(link, new)`` over the
 # whole page, once per link: quadratic in the page. A page with 10,000 table rows (a large report's
@@ -48,6 +49,11 @@ def fix_href_links_one_pass(page_html: str, page_key: str, page_url: str, direct
     """
     from mkdocs_print_site_plugin import urls
 
+    return PRINT_LINKS.get(digest(page_html, page_key, page_url, str(directory_urls)),
+                           lambda: _one_pass(urls, page_html, page_key, page_url, directory_urls))
+
+
+def _one_pass(urls: Any, page_html: str, page_key: str, page_url: str, directory_urls: bool) -> str:
     original = getattr(urls.fix_href_links, "__wrapped__", urls.fix_href_links)
     done: dict[str, str] = {}
 

@@ -52,7 +52,22 @@ class ServeState:
         self.good_dir = Path(tempfile.mkdtemp(prefix="handbook_good_"))
         self.has_good = False
         self.failed: list[str] | None = None
+        self._keeping: threading.Thread | None = None
         atexit.register(shutil.rmtree, self.good_dir, True)
+
+    def keep_good_later(self) -> None:
+        """:meth:`keep_good` beside the server: MkDocs holds every request until the builder returns, so a copy
+        made there delayed each reload by the copy's time. The next build and any request for the kept site
+        wait for it (:meth:`wait_kept`)."""
+        self.wait_kept()
+        self._keeping = threading.Thread(target=self.keep_good, name="handbook-keep-good", daemon=True)
+        self._keeping.start()
+
+    def wait_kept(self, timeout: float = 60.0) -> None:
+        """Until the last good build is fully kept (bounded: a stuck disk does not hang the server)."""
+        keeping = self._keeping
+        if keeping is not None:
+            keeping.join(timeout)
 
     def keep_good(self) -> None:
         """Keep the site just built as the last good one (hard links: MkDocs' clean build writes new files)."""
@@ -122,6 +137,7 @@ def install(server: Any, config: Any) -> Any:
     mkdocs_log = logging.getLogger("mkdocs")
 
     def builder(*args: Any, **kwargs: Any) -> None:
+        state.wait_kept()  # the copy of the last good build reads the folder this build rewrites
         collect = _Collect()
         mkdocs_log.addHandler(collect)
         try:
@@ -133,7 +149,7 @@ def install(server: Any, config: Any) -> Any:
         finally:
             mkdocs_log.removeHandler(collect)
         state.failed = None
-        state.keep_good()
+        state.keep_good_later()
 
     server.builder = builder
     serve_request = server._serve_request
@@ -160,6 +176,7 @@ def install(server: Any, config: Any) -> Any:
 
 def _good_file(server: Any, state: ServeState, rel: str, start_response: Any) -> Any:
     """A file of the last good build (never outside its folder)."""
+    state.wait_kept()
     rel = posixpath.normpath("/" + rel).lstrip("/")
     path = state.good_dir / rel if rel else state.good_dir
     if path.is_dir():

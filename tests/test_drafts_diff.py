@@ -269,6 +269,9 @@ def test_the_changes_page_escapes_marks_and_links(drafts: tuple[Path, str, str])
     assert '<a href="../#kinh-te">Giới thiệu › Kinh tế và ngân sách</a>' in html
     assert "<ins>! Có nguy cơ không đạt</ins>" not in html and "<ins>▲ Đúng tiến độ</ins>" in html
     assert html.count("data-search-exclude") >= len(diff.sections)
+    # The Standing Committee reads names, not the data files' keys ("thu-ngan-sach"): no id beside a name.
+    ids = {f.id for f in diff.figures} | {s.id for s in diff.statuses} | {i.id for i in diff.added_indicators}
+    assert ids and not any(f"<code>{i}</code>" in html or f">{i}<" in html for i in ids), ids
 
 
 def test_the_macro_without_previous_or_history_says_so_and_a_bad_revision_is_located(drafts: tuple[Path, str, str]):

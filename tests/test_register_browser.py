@@ -32,6 +32,13 @@ def test_register_page_fits_and_is_accessible(chromium: Any, site_url: str, name
                           " frame: document.querySelector('.hb-register').clientWidth})")
     assert sizes["scroll"] <= sizes["client"], sizes
     assert sizes["table"] <= sizes["frame"], f"the register itself does not scroll sideways either: {sizes}"
+    totals = page.evaluate("(w => ({scroll: w.scrollWidth, client: w.clientWidth}))"
+                           "(document.querySelector('.hb-reg-totals'))")
+    assert totals["scroll"] <= totals["client"] + 1, f"the totals' last columns are not hidden sideways: {totals}"
+    # On a phone one comment is one card: its fields are not ruled off from each other like separate rows.
+    ruled = page.evaluate("[...document.querySelectorAll('.hb-register tbody tr[id^=gy-c-] td')]"
+                          ".filter(td => parseFloat(getComputedStyle(td).borderTopWidth) > 0).length")
+    assert name == "desktop" or ruled == 0, ruled
     violations = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in Axe().run(page).response["violations"]
                   if v["impact"] in ("serious", "critical")]
     assert not violations, violations

@@ -48,7 +48,9 @@ def _words_html(chunks: list[Any]) -> str:
 
 
 def _table(head: tuple[str, ...], rows: list[tuple[str, ...]], caption: str) -> str:
-    return table(list(head), [({}, list(row)) for row in rows], caption, class_="hb-table hb-changes__table",
+    # hb-stack: on a phone each change is a card (name, then each value with its column's name), not a table
+    # whose "Dự thảo này" is off screen.
+    return table(list(head), [({}, list(row)) for row in rows], caption, class_="hb-table hb-changes__table hb-stack",
                  searchable=False)
 
 
@@ -90,15 +92,15 @@ def render_changes(diff: Any, link: Callable[[str, str], str]) -> str:
     if diff.figures or diff.added_indicators or diff.removed_indicators:
         parts.append("## Số liệu { #so-lieu }")
     if diff.figures:
-        rows = [(f"{_e(f.name)} <code>{_e(f.id)}</code>", _e(f.year) if f.year is not None else "chỉ tiêu",
+        rows = [(_e(f.name), _e(f.year) if f.year is not None else "chỉ tiêu",
                  f"<del>{_e(f.old)}</del>", f"<ins>{_e(f.new)}</ins>") for f in diff.figures]
         parts.append(_table(("Chỉ số", "Năm", "Dự thảo trước", "Dự thảo này"), rows, "Số liệu thay đổi"))
     if diff.added_indicators or diff.removed_indicators:
-        items = [f"<li>Thêm chỉ số: <ins>{_e(i.name)}</ins> <code>{_e(i.id)}</code></li>" for i in diff.added_indicators]
-        items += [f"<li>Bỏ chỉ số: <del>{_e(i.name)}</del> <code>{_e(i.id)}</code></li>" for i in diff.removed_indicators]
+        items = [f"<li>Thêm chỉ số: <ins>{_e(i.name)}</ins></li>" for i in diff.added_indicators]
+        items += [f"<li>Bỏ chỉ số: <del>{_e(i.name)}</del></li>" for i in diff.removed_indicators]
         parts.append(f'<ul class="hb-changes__indicators" data-search-exclude>{"".join(items)}</ul>')
     if diff.statuses:
-        rows = [(f"{_e(s.name)} <code>{_e(s.id)}</code>", f"<del>{_e(s.old_symbol)} {_e(s.old)}</del>",
+        rows = [(_e(s.name), f"<del>{_e(s.old_symbol)} {_e(s.old)}</del>",
                  f"<ins>{_e(s.new_symbol)} {_e(s.new)}</ins>") for s in diff.statuses]
         parts += ["## Chỉ tiêu đổi đánh giá { #danh-gia }",
                   "<p>Đánh giá được tính từ số liệu của mỗi dự thảo theo cùng một phương pháp.</p>",

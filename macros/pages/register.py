@@ -50,7 +50,8 @@ def totals_html(m: Macros, round_id: object = None) -> str:
                                               *(h.tag("strong", str(overall[d])) for d in DISPOSITION_LABELS),
                                               h.tag("strong", str(sum(overall.values())))]))
     caption = "Tổng hợp ý kiến theo nguồn và kết quả tiếp thu, giải trình"
-    return h.table(headers, rows, caption=caption, class_="hb-table hb-reg-totals", searchable=False)
+    # hb-stack: six columns do not fit a phone; each source reads as one line of counts there, nothing to scroll.
+    return h.table(headers, rows, caption=caption, class_="hb-table hb-reg-totals hb-stack", searchable=False)
 
 
 def _section_cell(m: Macros, group: Group, row: Row) -> str:

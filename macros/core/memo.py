@@ -12,14 +12,28 @@ bounded number of results, the oldest dropped first, so a thousand-page site can
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from .cache import digest
 
 V = TypeVar("V")
 
-__all__ = ["ContentMemo", "digest"]
+__all__ = ["ContentMemo", "digest", "files_digest"]
+
+
+def files_digest(paths: Iterable[Path], *extra: str) -> str:
+    """A key for what these files hold now: ``extra``, then each file's path and bytes (or why it cannot be read),
+    so any edit, addition, removal or rename gives another key."""
+    parts: list[bytes | str] = list(extra)
+    for path in paths:
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            content = f"unreadable: {exc.strerror}".encode()
+        parts += [path.as_posix(), content]
+    return digest(*parts)
 
 
 class ContentMemo(Generic[V]):

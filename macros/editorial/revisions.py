@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..core.errors import DataError, HandbookError, Problem
 from ..core.load import discover, load_dataset
-from ..core.memo import ContentMemo, digest
+from ..core.memo import ContentMemo, digest, files_digest
 from ..core.model import Dataset
 from ..pages.drafts import find_drafts
 from ..pages.render import PageRenderer, discover_pages, read_page
@@ -275,12 +275,6 @@ def load_revision(project: Path, rev: str | None) -> Snapshot:
 
 def _tree_key(project: Path) -> str:
     """The names and bytes of everything :func:`snapshot_of` reads from the working tree."""
-    parts: list[bytes | str] = ["tree", str(project)]
     data, docs = project / "data", project / "docs"
-    for path in [*(discover(data) if data.is_dir() else []), *(discover_pages(docs) if docs.is_dir() else [])]:
-        try:
-            content: bytes = path.read_bytes()
-        except OSError as exc:
-            content = f"unreadable: {exc.strerror}".encode()
-        parts += [path.relative_to(project).as_posix(), content]
-    return digest(*parts)
+    paths = [*(discover(data) if data.is_dir() else []), *(discover_pages(docs) if docs.is_dir() else [])]
+    return files_digest(paths, "tree", str(project))

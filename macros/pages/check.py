@@ -20,6 +20,7 @@ from .drafts import find_drafts
 from .htmllint import lint_html
 from .lint import lint_figures, lint_status_words, lint_tone_marks, prose_only
 from .pagelint import lint_page
+from .register import shows_every_heading
 from .render import PageRenderer, PageSource, discover_pages, read_page
 from .scan import blank_spans, fenced
 from .sections import SectionIndex, reading_order
@@ -282,11 +283,11 @@ def run_check(root: Path, docs_dir: Path | None = None, data_dir: Path | None = 
     if renderer is not None:
         renderer.sections = sections
     # The register page shows every section's title: its result is reused only while the headings are the same.
-    headings = digest(*(f"{s.ref}\t{s.title}" for s in sections.sections)) if sections is not None and cache.enabled else ""
+    headings = sections.headings_key() if sections is not None and cache.enabled else ""
     for page in report.page_sources:
         key = ""
         if cache.enabled:
-            key = digest(page.text, headings) if "comments_register(" in page.text else digest(page.text)
+            key = digest(page.text, headings) if shows_every_heading(page.text) else digest(page.text)
         result = cache.get_page(page.src, key)
         if result is None:
             result = _check_page(page, docs_dir, drafts, budgets, renderer, key)

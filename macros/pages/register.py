@@ -136,6 +136,12 @@ def register_html(m: Macros, round_id: object = None) -> str:
             f"<tbody>{chr(10).join(body)}</tbody></table></div>")
 
 
+def shows_every_heading(page_text: str) -> bool:
+    """Whether a page calls the comments register, which shows every section's title: its rendering depends on
+    the headings of every page (:meth:`SectionIndex.headings_key`), not only on its own text and the data."""
+    return "comments_register(" in page_text
+
+
 def add_section_counts(text: str, page_src: str, counts: dict[str, int], comments_page: str | None,
                        use_directory_urls: bool = True) -> str:
     """The page's Markdown with a discreet "N ý kiến góp ý" link under each heading that has comments."""

@@ -106,17 +106,7 @@ _IDS: ContentMemo[tuple[tuple[str, str], ...] | None] = ContentMemo()
 
 
 def page_sections(src: str, body: str, offset: int = 0, slugger: Slugger | None = None) -> list[Section]:
-    """Every section of one page, in page order; ``offset`` is the number of lines before the body.
-
-    Kept by the page's text: the slugger starts afresh on each page, so the same text gives the same
-    sections, and a rebuild after one page's edit runs Python-Markdown on that page only."""
-    return list(_SECTIONS.get(digest(src, body, str(offset)), lambda: tuple(_page_sections(src, body, offset, slugger))))
-
-
-_SECTIONS: ContentMemo[tuple[Section, ...]] = ContentMemo()
-
-
-def _page_sections(src: str, body: str, offset: int, slugger: Slugger | None) -> list[Section]:
+    """Every section of one page, in page order; ``offset`` is the number of lines before the body."""
     headings = heading_lines(body)
     if not headings:
         return []
@@ -166,6 +156,11 @@ class SectionIndex:
                 index.by_anchor.setdefault(section.anchor, []).append(section)
                 index.first_of_page.setdefault(src, section)
         return index
+
+    def headings_key(self) -> str:
+        """A key for every section's reference and title: what a page listing the sections (the comments
+        register) shows of them, so its rendering is reused only while they are the same."""
+        return digest(*(f"{s.ref}\t{s.title}" for s in self.sections))
 
     def resolve(self, ref: str) -> tuple[Section | None, str, str]:
         """The section a reference names, or None with what is wrong and how to fix it."""

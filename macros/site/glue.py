@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from ..core.cache import digest, files_key
 from ..core.errors import DataError, Problem, universal_newlines
 from ..core.load import discover, load_dataset
-from ..core.memo import ContentMemo
+from ..core.memo import ContentMemo, files_digest
 from ..core.model import Dataset
 from ..core.yamlsafe import read_capped
 from ..editorial.drafts_diff import comparer_for
@@ -30,7 +30,7 @@ from ..pages.changes import use_comparer
 from ..pages.comments import counts_by_section
 from ..pages.context import SiteVariables
 from ..pages.drafts import find_drafts
-from ..pages.register import add_section_counts
+from ..pages.register import add_section_counts, shows_every_heading
 from ..pages.render import PageRenderer, PageSource, discover_pages, read_page
 from ..pages.sections import SectionIndex, reading_order
 from ..pages.theme import PRINT_PAGE_CSS, banner_fields, print_page_css, version_config
@@ -81,6 +81,7 @@ class _State:
         self._checked_pages = None
         if checked is not None:
             (self.dataset, self._checked_pages), warnings = checked, []  # the check printed its warnings already
+            self._data_key = ""  # the check's dataset: no bytes to key it by
         else:
             self.dataset, warnings, refused, self._data_key = _load_data(root)
             if refused:
@@ -88,8 +89,6 @@ class _State:
         for warning in warnings:
             # Info, not warning: `mkdocs build --strict` would abort on a problem the tool has already fixed.
             log.info(str(warning))
-        if checked is not None:
-            self._data_key = ""  # the check's dataset: no bytes to key it by
         self.root = root
         self.use_directory_urls = use_directory_urls
         self.site = site
@@ -100,7 +99,7 @@ class _State:
         # macros options, include files: ``site.cache_key``); the comments register also shows every section's
         # title, so its page is kept only while the headings are the same (as the check's cache does).
         self._context_key = digest(self._data_key, site.cache_key if site is not None else "") if self._data_key else ""
-        self._headings_key = digest(*(f"{s.ref}\t{s.title}" for s in self.sections.sections)) if self.sections else ""
+        self._headings_key = self.sections.headings_key() if self.sections else ""
 
     def sync_urls(self, use_directory_urls: bool) -> None:
         """Follow the final URL style: a plugin configured after us (Material's offline) may turn directory URLs off."""
@@ -118,7 +117,7 @@ class _State:
                 return done[1], []
         if not self._context_key:
             return self.renderer.render(source)
-        key = digest(self._context_key, self._headings_key if "comments_register(" in source.body else "",
+        key = digest(self._context_key, self._headings_key if shows_every_heading(source.body) else "",
                      str(self.use_directory_urls), source.src, source.display, source.body, str(source.offset),
                      repr(source.meta))
         kept = _RENDERED.peek(key)
@@ -167,18 +166,10 @@ def _sections(root: Path, docs_dir: Path, dataset: Dataset) -> tuple[SectionInde
     The index is kept while mkdocs.yml and every page are the same bytes (a data edit reuses it)."""
     if not (dataset.comments or dataset.handbook.comments_page):
         return None, {}
-    parts: list[bytes | str] = [str(docs_dir), _read(root / "mkdocs.yml")]
-    for path in discover_pages(docs_dir) if docs_dir.is_dir() else []:
-        parts += [path.as_posix(), _read(path)]
-    index = _SECTIONS.get(digest(*parts), lambda: _index_sections(root, docs_dir))
+    pages = discover_pages(docs_dir) if docs_dir.is_dir() else []
+    key = files_digest([root / "mkdocs.yml", *pages], str(docs_dir))
+    index = _SECTIONS.get(key, lambda: _index_sections(root, docs_dir))
     return index, counts_by_section(dataset, index)
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        return f"unreadable: {exc.strerror}".encode()
 
 
 def _index_sections(root: Path, docs_dir: Path) -> SectionIndex:
